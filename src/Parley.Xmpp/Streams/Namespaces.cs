@@ -1,0 +1,25 @@
+namespace Parley.Xmpp;
+
+/// <summary>The XML namespaces XMPP uses (RFC 6120 §4.8, §11.2 and the XEPs Parley implements).</summary>
+public static class Namespaces
+{
+    public const string Xml = "http://www.w3.org/XML/1998/namespace";
+    public const string Xmlns = "http://www.w3.org/2000/xmlns/";
+    public const string Streams = "http://etherx.jabber.org/streams";
+    public const string Client = "jabber:client";
+    public const string Server = "jabber:server";
+    public const string StreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
+    public const string Stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas";
+    public const string Tls = "urn:ietf:params:xml:ns:xmpp-tls";
+    public const string Sasl = "urn:ietf:params:xml:ns:xmpp-sasl";
+    public const string Bind = "urn:ietf:params:xml:ns:xmpp-bind";
+    public const string Session = "urn:ietf:params:xml:ns:xmpp-session";
+    public const string SaslChannelBinding = "urn:xmpp:sasl-cb:0";
+    public const string DiscoInfo = "http://jabber.org/protocol/disco#info";
+    public const string DiscoItems = "http://jabber.org/protocol/disco#items";
+    public const string Ping = "urn:xmpp:ping";
+    public const string Version = "jabber:iq:version";
+    public const string Register = "jabber:iq:register";
+    public const string RegisterFeature = "http://jabber.org/features/iq-register";
+    public const string DataForms = "jabber:x:data";
+}

@@ -1,0 +1,37 @@
+namespace Parley.Xmpp.Streams;
+
+/// <summary>
+/// A condition that ends the stream (RFC 6120 §4.9). Raised once by whoever detects it and
+/// written by the connection at its single choke point.
+/// </summary>
+public sealed class StreamErrorException : Exception
+{
+    public StreamErrorException(StreamErrorCondition condition, string? text = null)
+        : base(text is null ? condition.ToString() : $"{condition}: {text}")
+    {
+        Condition = condition;
+        Text = text;
+    }
+
+    public StreamErrorException()
+        : this(StreamErrorCondition.UndefinedCondition)
+    {
+    }
+
+    public StreamErrorException(string message)
+        : this(StreamErrorCondition.UndefinedCondition, message)
+    {
+    }
+
+    public StreamErrorException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Condition = StreamErrorCondition.UndefinedCondition;
+        Text = message;
+    }
+
+    public StreamErrorCondition Condition { get; }
+
+    /// <summary>Optional human-readable text sent in the &lt;text/&gt; child.</summary>
+    public string? Text { get; }
+}
