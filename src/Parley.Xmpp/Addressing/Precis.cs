@@ -153,11 +153,12 @@ public static class Precis
 
         if (name[0] == '[')
         {
-            // RFC 7622 §3.2: an IPv6 address in brackets (RFC 3986 IP-literal) is kept as is.
+            // RFC 7622 §3.2: an IPv6 address in brackets (RFC 3986 IP-literal) is kept, with its
+            // hex digits lowercased so that equal addresses compare equal as text.
             if (name[^1] == ']' && IPAddress.TryParse(name.AsSpan(1, name.Length - 2), out var address)
                 && address.AddressFamily == AddressFamily.InterNetworkV6)
             {
-                prepared = name;
+                prepared = name.ToLowerInvariant();
                 return true;
             }
 
