@@ -44,6 +44,13 @@ public static class Precis
 
     private static readonly SearchValues<char> LocalExclusions = SearchValues.Create("\"&'/:<>@");
 
+    // Printable ASCII, spaces included: already OpaqueString-prepared. (SearchValues rather than
+    // ContainsAnyExceptInRange, which allocates on every call in .NET 10.)
+    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create(Range('\x20', '\x7E'));
+
+    // Characters with <wide> or <narrow> decompositions (see MapWidth).
+    private static readonly SearchValues<char> WidthMapped = SearchValues.Create("\u3000" + Range('\uFF01', '\uFFEE'));
+
     private static readonly SearchValues<char> PreparedDomain = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-.");
 
     public static string PrepareUsername(string value) =>
@@ -64,7 +71,7 @@ public static class Precis
 
     /// <summary>True when <paramref name="value"/> is a resourcepart or password that preparation returns unchanged.</summary>
     internal static bool IsPreparedAsciiOpaque(ReadOnlySpan<char> value) =>
-        value.Length is > 0 and <= MaxPartBytes && !value.ContainsAnyExceptInRange(' ', '~');
+        value.Length is > 0 and <= MaxPartBytes && !value.ContainsAnyExcept(PrintableAscii);
 
     /// <summary>
     /// UsernameCaseMapped (RFC 8265 §3.3) plus RFC 7622 §3.3.1's exclusions: width mapping,
@@ -285,7 +292,7 @@ public static class Precis
     /// </summary>
     private static string MapWidth(string value)
     {
-        if (!value.AsSpan().ContainsAnyInRange('\uFF01', '\uFFEE') && !value.Contains('\u3000', StringComparison.Ordinal))
+        if (!value.AsSpan().ContainsAny(WidthMapped))
         {
             return value;
         }
@@ -411,6 +418,15 @@ public static class Precis
     /// <summary>RFC 8264 §9.12 (PrecisIgnorableProperties): Noncharacter_Code_Point is disallowed.</summary>
     private static bool IsNoncharacter(Rune rune) =>
         rune.Value is >= 0xFDD0 and <= 0xFDEF || (rune.Value & 0xFFFE) == 0xFFFE;
+
+    private static string Range(char first, char last) =>
+        string.Create(last - first + 1, first, static (span, start) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)(start + i);
+            }
+        });
 
     private static FormatException Invalid(string part) =>
         new($"The {part} is not valid under its PRECIS profile (RFC 8265, RFC 7622).");
