@@ -18,6 +18,13 @@ public sealed partial class XmppStreamReader
     // In attribute values also the quotes and the whitespace that normalization (XML 1.0 §3.3.3) replaces.
     private static readonly SearchValues<byte> AttributeStops = SearchValues.Create(Stops("<&'\"\t\n\r"));
 
+    // The same without the non-ASCII bytes: ends of runs that are validated as UTF-8 in bulk.
+    private static readonly SearchValues<byte> TextAsciiStops = SearchValues.Create(Stops("<&]\r", nonAscii: false));
+    private static readonly SearchValues<byte> AttributeAsciiStops = SearchValues.Create(Stops("<&'\"\t\n\r", nonAscii: false));
+
+    // EF BF BE and EF BF BF encode U+FFFE and U+FFFF.
+    private static ReadOnlySpan<byte> NonCharacterPrefix => [0xEF, 0xBF];
+
     private readonly ByteBuffer _text = new(1024);
     private readonly ByteBuffer _value = new(256);
     private readonly ByteBuffer _token = new(64);
@@ -97,6 +104,8 @@ public sealed partial class XmppStreamReader
     /// <summary>Consumes bytes of <paramref name="span"/> from <paramref name="i"/> until an event is ready (true) or the span ends.</summary>
     private bool Scan(ReadOnlySpan<byte> span, ref int i)
     {
+        // Up to here the current span is known to hold invalid UTF-8, so the per-byte path must find it.
+        var noFastUtf8Before = 0;
         while (i < span.Length)
         {
             var state = _state;
@@ -111,10 +120,19 @@ public sealed partial class XmppStreamReader
                 && (state == State.AttributeValue || (_brackets == 0 && state is State.Content or State.CData)))
             {
                 var rest = span[i..];
-                var run = rest.IndexOfAny(state == State.AttributeValue ? AttributeStops : TextStops);
+                var inAttribute = state == State.AttributeValue;
+                var run = rest.IndexOfAny(inAttribute ? AttributeStops : TextStops);
                 if (run < 0)
                 {
                     run = rest.Length;
+                }
+                else if (run == 0 && rest[0] >= 0x80 && i >= noFastUtf8Before)
+                {
+                    run = ValidUtf8Run(rest, inAttribute);
+                    if (run == 0)
+                    {
+                        noFastUtf8Before = span.Length;
+                    }
                 }
 
                 if (run > 0)
@@ -148,6 +166,59 @@ public sealed partial class XmppStreamReader
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The length of the character data at the front of <paramref name="rest"/> that holds no markup
+    /// and is valid, XML-legal UTF-8 ending on a character boundary; 0 when there is none or it is
+    /// invalid (the per-byte path then reports the exact fault).
+    /// </summary>
+    private static int ValidUtf8Run(ReadOnlySpan<byte> rest, bool inAttribute)
+    {
+        var end = rest.IndexOfAny(inAttribute ? AttributeAsciiStops : TextAsciiStops);
+        var run = end < 0 ? rest : rest[..end];
+
+        // A sequence cut by the end of the span is left to the per-byte path, which keeps its state.
+        var lead = run.Length - 1;
+        while (lead > 0 && lead > run.Length - 4 && (run[lead] & 0xC0) == 0x80)
+        {
+            lead--;
+        }
+
+        var length = run[lead] switch
+        {
+            < 0x80 => 1,
+            >= 0xF0 => 4,
+            >= 0xE0 => 3,
+            _ => 2,
+        };
+        if (lead + length > run.Length)
+        {
+            run = run[..lead];
+        }
+
+        // Utf8.IsValid refuses overlong forms, surrogates and values above U+10FFFF (Unicode Table 3-7);
+        // U+FFFE and U+FFFF are valid UTF-8 but not XML characters (XML 1.0 §2.2).
+        if (!System.Text.Unicode.Utf8.IsValid(run))
+        {
+            return 0;
+        }
+
+        for (var at = run.IndexOf(NonCharacterPrefix); at >= 0; at = Next(run, at))
+        {
+            if (run[at + 2] >= 0xBE)
+            {
+                return 0;
+            }
+        }
+
+        return run.Length;
+
+        static int Next(ReadOnlySpan<byte> run, int at)
+        {
+            var next = run[(at + 1)..].IndexOf(NonCharacterPrefix);
+            return next < 0 ? -1 : at + 1 + next;
+        }
     }
 
     private bool Step(byte b)
@@ -736,7 +807,7 @@ public sealed partial class XmppStreamReader
 
     private static bool IsNameStartByte(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a' || b == '_' || b >= 0x80;
 
-    private static byte[] Stops(string markup)
+    private static byte[] Stops(string markup, bool nonAscii = true)
     {
         var stops = new List<byte>(Encoding.ASCII.GetBytes(markup));
         for (var b = 0; b < 0x20; b++)
@@ -747,7 +818,7 @@ public sealed partial class XmppStreamReader
             }
         }
 
-        for (var b = 0x80; b <= 0xFF; b++)
+        for (var b = 0x80; nonAscii && b <= 0xFF; b++)
         {
             stops.Add((byte)b);
         }

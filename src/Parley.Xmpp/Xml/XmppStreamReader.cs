@@ -34,6 +34,13 @@ public sealed partial class XmppStreamReader
     public XmppStreamReader(XmlLimits? limits = null)
     {
         Limits = limits ?? XmlLimits.Default;
+
+        // Every limit is enforced; a zero or negative one would switch the check off or refuse everything.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxStanzaBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxDepth, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxAttributes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxNameLength, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxStreamHeaderBytes, nameof(limits));
     }
 
     public XmlLimits Limits { get; }

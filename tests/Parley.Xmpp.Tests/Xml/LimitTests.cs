@@ -105,4 +105,11 @@ public sealed class LimitTests
         Assert.Empty(Feed(reader, Utf8(new string(' ', 100_000))));
         Assert.Single(Feed(reader, Utf8("<presence/>")));
     }
+
+    [Fact]
+    public void Limits_must_be_positive()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new XmppStreamReader(new XmlLimits { MaxStanzaBytes = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new XmppStreamReader(new XmlLimits { MaxDepth = -1 }));
+    }
 }
