@@ -149,14 +149,8 @@ public sealed partial class XmppStreamReader
 
         if (b == _quote)
         {
-            var value = _value.Length == 0 ? "" : Encoding.UTF8.GetString(_value.Span);
-            if (_attributePrefix == "xmlns" || (_attributePrefix is null && _attributeLocal == "xmlns"))
-            {
-                // Namespace names repeat on every stanza; keep one instance.
-                value = _names.Get(value);
-            }
-
-            _rawAttributes.Add(new RawAttribute(_attributePrefix, _attributeLocal, value));
+            var isNamespace = _attributePrefix == "xmlns" || (_attributePrefix is null && _attributeLocal == "xmlns");
+            _rawAttributes.Add(new RawAttribute(_attributePrefix, _attributeLocal, AttributeValueString(isNamespace)));
             _sawSpace = false;
             _state = State.InTag;
             return;
@@ -182,6 +176,31 @@ public sealed partial class XmppStreamReader
                 _value.Add(b);
                 return;
         }
+    }
+
+    private string AttributeValueString(bool isNamespace)
+    {
+        var bytes = _value.Span;
+        if (bytes.IsEmpty)
+        {
+            return "";
+        }
+
+        if (isNamespace)
+        {
+            // Namespace names repeat on every stanza; keep one instance.
+            return _names.Get(DecodeChars(bytes));
+        }
+
+        if (bytes.Length <= 16 && Ascii.IsValid(bytes))
+        {
+            // Short values such as type='chat' or xml:lang='en' come from a small vocabulary.
+            Span<char> chars = stackalloc char[16];
+            Ascii.ToUtf16(bytes, chars, out var written);
+            return _names.GetCommon(chars[..written]) ?? new string(chars[..written]);
+        }
+
+        return Encoding.UTF8.GetString(bytes);
     }
 
     private void BeginEntity(State returnState)
