@@ -10,8 +10,12 @@ namespace Parley.Xmpp.Xml;
 /// <see cref="Streams.StreamErrorException"/> with the RFC 6120 condition.
 /// </summary>
 /// <remarks>
-/// The byte-level state machine lives in XmppStreamReader.Scanner.cs; this part turns completed
-/// tags into elements, resolves namespaces and emits events.
+/// The byte-level state machine lives in XmppStreamReader.Scanner.cs, character data and
+/// references in XmppStreamReader.CharacterData.cs; this part turns completed tags into
+/// elements, resolves namespaces and emits events. Prefix misuse that Namespaces in XML forbids
+/// (declaring xmlns, rebinding xml, binding the reserved namespaces, empty prefixed declarations,
+/// xmlns as an element prefix) is &lt;not-well-formed/&gt;; only a prefix used without a
+/// declaration in scope is &lt;bad-namespace-prefix/&gt; (RFC 6120 §4.9.3.2).
 /// </remarks>
 public sealed partial class XmppStreamReader
 {
@@ -34,11 +38,21 @@ public sealed partial class XmppStreamReader
     public XmppStreamReader(XmlLimits? limits = null)
     {
         Limits = limits ?? XmlLimits.Default;
+
+        // Every limit is enforced; a zero or negative one would switch the check off or refuse everything.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxStanzaBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxDepth, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxAttributes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxNameLength, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxStreamHeaderBytes, nameof(limits));
     }
 
     public XmlLimits Limits { get; }
 
-    /// <summary>The default namespace declared on the stream header (jabber:client or jabber:server), once opened.</summary>
+    /// <summary>
+    /// The default namespace declared on the stream header (jabber:client or jabber:server) once it
+    /// is opened: "" when the header declared none, null before the header (the caller checks it).
+    /// </summary>
     public string? StreamNamespace { get; private set; }
 
     /// <summary>Forgets all state so that a new stream header is expected (stream restart after TLS or SASL).</summary>
@@ -96,13 +110,7 @@ public sealed partial class XmppStreamReader
     /// <summary>Splits and interns the qualified name held in <paramref name="token"/> (Namespaces in XML §4 QName).</summary>
     private void ReadQName(ReadOnlySpan<byte> token, out string? prefix, out string local)
     {
-        if (_chars.Length < token.Length)
-        {
-            _chars = new char[Math.Max(token.Length, _chars.Length * 2)];
-        }
-
-        // The bytes were validated as UTF-8 on arrival, so decoding cannot fail.
-        var chars = _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(token, _chars));
+        var chars = DecodeChars(token);
         var colon = chars.IndexOf(':');
         if (colon < 0)
         {
@@ -120,6 +128,17 @@ public sealed partial class XmppStreamReader
 
         prefix = _names.Get(p);
         local = _names.Get(l);
+    }
+
+    /// <summary>Decodes into a reused buffer; the bytes were validated as UTF-8 on arrival, so this cannot fail.</summary>
+    private Span<char> DecodeChars(ReadOnlySpan<byte> utf8)
+    {
+        if (_chars.Length < utf8.Length)
+        {
+            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        }
+
+        return _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, _chars));
     }
 
     private static StreamErrorException BadName(ReadOnlySpan<char> name) =>

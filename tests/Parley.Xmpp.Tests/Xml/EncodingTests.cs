@@ -35,6 +35,25 @@ public sealed class EncodingTests
         AssertFails(StreamErrorCondition.UnsupportedEncoding, [.. Utf8(Header + "<message to='"), .. bad, .. Utf8("'/>")]);
 
     [Theory]
+    [MemberData(nameof(InvalidUtf8))]
+    public void Invalid_utf8_deep_inside_a_run_of_valid_multibyte_text(byte[] bad)
+    {
+        var valid = Utf8(string.Concat(Enumerable.Repeat("\u4F60\u00e9\U0001F600", 40)));
+        AssertFails(StreamErrorCondition.UnsupportedEncoding, [.. Utf8(Header + "<message><body>"), .. valid, .. bad, .. valid, .. Utf8("</body></message>")]);
+        AssertFails(StreamErrorCondition.UnsupportedEncoding, [.. Utf8(Header + "<message a='"), .. valid, .. bad, .. valid, .. Utf8("'/>")]);
+    }
+
+    [Theory]
+    [InlineData("\uFFFE")]
+    [InlineData("\uFFFF")]
+    public void Noncharacters_deep_inside_a_run_of_valid_multibyte_text(string nonCharacter)
+    {
+        var valid = string.Concat(Enumerable.Repeat("\u4F60\uFFFD\uFFEF", 40));
+        AssertFails(StreamErrorCondition.NotWellFormed, Header + "<message><body>" + valid + nonCharacter + valid + "</body></message>");
+        AssertFails(StreamErrorCondition.NotWellFormed, Header + "<message a='" + valid + nonCharacter + "'/>");
+    }
+
+    [Theory]
     [InlineData(new byte[] { 0xFE, 0xFF, 0x00, 0x3C })]             // UTF-16 BE BOM
     [InlineData(new byte[] { 0xFF, 0xFE, 0x3C, 0x00 })]             // UTF-16 LE BOM
     [InlineData(new byte[] { 0x00, 0x00, 0xFE, 0xFF })]             // UTF-32 BE BOM

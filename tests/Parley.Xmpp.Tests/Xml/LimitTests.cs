@@ -53,6 +53,15 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void Xml_declaration_bytes()
+    {
+        const string declaration = "<?xml version='1.0'    ?>";
+        var limits = new XmlLimits { MaxStreamHeaderBytes = Math.Max(declaration.Length, ShortHeader.Length) };
+        Assert.Single(Read(declaration + ShortHeader, limits));
+        AssertFails(StreamErrorCondition.PolicyViolation, declaration.Replace("    ", new string(' ', ShortHeader.Length), StringComparison.Ordinal) + ShortHeader, limits);
+    }
+
+    [Fact]
     public void Depth()
     {
         static string Nested(int depth) =>
@@ -104,5 +113,12 @@ public sealed class LimitTests
         Feed(reader, Utf8(ShortHeader));
         Assert.Empty(Feed(reader, Utf8(new string(' ', 100_000))));
         Assert.Single(Feed(reader, Utf8("<presence/>")));
+    }
+
+    [Fact]
+    public void Limits_must_be_positive()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new XmppStreamReader(new XmlLimits { MaxStanzaBytes = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new XmppStreamReader(new XmlLimits { MaxDepth = -1 }));
     }
 }
