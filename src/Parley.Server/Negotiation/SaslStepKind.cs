@@ -1,0 +1,8 @@
+namespace Parley.Server.Negotiation;
+
+internal enum SaslStepKind
+{
+    Challenge,
+    Success,
+    Failure,
+}
