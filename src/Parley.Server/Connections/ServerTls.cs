@@ -6,7 +6,9 @@ using System.Security.Authentication;
 using System.Security.Authentication.ExtendedProtection;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Parley.Server.Hosting;
 using Parley.Server.Negotiation;
+
 
 namespace Parley.Server.Connections;
 
@@ -14,11 +16,8 @@ namespace Parley.Server.Connections;
 /// The server side of TLS for c2s streams (STARTTLS and XEP-0368 direct TLS): one handshake code
 /// path, TLS 1.2 and 1.3 only, and the RFC 5929 channel bindings SCRAM-*-PLUS needs.
 /// </summary>
-internal sealed class ServerTls(ITlsCertificateSource certificates)
+internal sealed class ServerTls(CertificateProvider certificates)
 {
-    public const string ServerEndPoint = "tls-server-end-point";
-    public const string Unique = "tls-unique";
-
     /// <summary>XEP-0368 §3 / RFC 7590: the ALPN protocol id of client-to-server XMPP.</summary>
     private static readonly List<SslApplicationProtocol> Alpn = [new("xmpp-client")];
 
@@ -56,11 +55,10 @@ internal sealed class ServerTls(ITlsCertificateSource certificates)
 
         var endPoint = EndPointBinding(certificate);
         var unique = ssl.SslProtocol == SslProtocols.Tls12 ? UniqueBinding(ssl) : null;
-        IReadOnlyList<string> types = unique is null ? [ServerEndPoint] : [ServerEndPoint, Unique];
-        return (ssl, new TlsState(types, type => type switch
+        return (ssl, new TlsState(type => type switch
         {
-            ServerEndPoint => endPoint,
-            Unique => unique,
+            Xmpp.Sasl.ChannelBinding.TlsServerEndPoint => endPoint,
+            Xmpp.Sasl.ChannelBinding.TlsUnique => unique,
             _ => null,
         }));
     }

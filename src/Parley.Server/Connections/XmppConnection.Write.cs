@@ -27,7 +27,7 @@ internal sealed partial class XmppConnection
                             ElementWriter.WriteStreamHeader(_output, Namespaces.Client, item.Header!);
                             break;
                         case OutgoingKind.Element:
-                            ElementWriter.Write(_output, item.Element!, Namespaces.Client);
+                            WriteElement(item.Element!);
                             break;
                         default:
                             await _output.FlushAsync(token).ConfigureAwait(false);
@@ -94,7 +94,7 @@ internal sealed partial class XmppConnection
                     ElementWriter.WriteStreamHeader(_output, Namespaces.Client, _negotiator.ErrorHeader(_clientHeader));
                 }
 
-                ElementWriter.Write(_output, StreamError.Create(error.Condition, error.Text), Namespaces.Client);
+                WriteElement(StreamError.Create(error.Condition, error.Text));
             }
 
             _output.Write(StreamClose);
@@ -115,6 +115,39 @@ internal sealed partial class XmppConnection
                 await _tls.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes an element in the stream's default namespace context. Elements of the streams namespace
+    /// (features, error) use the 'stream' prefix the header declared (RFC 6120 §4.8.3): clients that
+    /// match on prefixed names, as several do, expect &lt;stream:features/&gt;.
+    /// </summary>
+    private void WriteElement(Element element)
+    {
+        if (element.Namespace != Namespaces.Streams)
+        {
+            ElementWriter.Write(_output, element, Namespaces.Client);
+            return;
+        }
+
+        WriteAscii("<stream:");
+        WriteAscii(element.Name);
+        WriteAscii(">");
+        foreach (var child in element.Children())
+        {
+            ElementWriter.Write(_output, child, Namespaces.Client);
+        }
+
+        WriteAscii("</stream:");
+        WriteAscii(element.Name);
+        WriteAscii(">");
+    }
+
+    private void WriteAscii(string text)
+    {
+        var span = _output.GetSpan(text.Length);
+        var written = System.Text.Encoding.ASCII.GetBytes(text, span);
+        _output.Advance(written);
     }
 
     /// <summary>Reads (and ignores) input until the peer's &lt;/stream:stream&gt; or the end of the transport.</summary>

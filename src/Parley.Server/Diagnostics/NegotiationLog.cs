@@ -3,7 +3,7 @@ using Parley.Xmpp.Sasl;
 
 namespace Parley.Server.Diagnostics;
 
-/// <summary>Negotiation/ logs. Event IDs 200–299; next free: 205. Never logs SASL payloads.</summary>
+/// <summary>Negotiation/ logs. Event IDs 200–299; next free: 206. Never logs SASL payloads.</summary>
 internal static partial class NegotiationLog
 {
     [LoggerMessage(200, LogLevel.Information, "Connection {ConnectionId} authenticated as {Account} with {Mechanism}")]
@@ -20,4 +20,7 @@ internal static partial class NegotiationLog
 
     [LoggerMessage(204, LogLevel.Information, "Account {Account} registered in-band")]
     public static partial void Registered(ILogger logger, string account);
+
+    [LoggerMessage(205, LogLevel.Error, "Connection {ConnectionId}: the account store failed during authentication")]
+    public static partial void CredentialLookupFailed(ILogger logger, string connectionId, Exception exception);
 }

@@ -10,7 +10,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Connections;
-using Parley.Server.Hosting.Stubs;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;

@@ -1,5 +1,6 @@
 using Parley.Server.Diagnostics;
 using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Sasl;
 using Parley.Xmpp.Streams;
 using Parley.Xmpp.Xml;
@@ -21,27 +22,28 @@ internal sealed partial class C2sNegotiator
         {
             case "auth":
                 _exchange = null;
-                var mechanism = element.GetAttribute("mechanism");
-                var exchange = mechanism is null ? null : services.Sasl.Start(mechanism, Sasl);
+                _mechanism = element.GetAttribute("mechanism");
+                var exchange = SaslServerMechanisms.Create(_mechanism, Sasl);
                 if (exchange is null)
                 {
+                    // RFC 6120 §6.5.5: unknown, or not offered on this stream (PLAIN before TLS).
                     return Failed(SaslFailureCondition.InvalidMechanism);
                 }
 
-                // RFC 6120 §6.4.2: an empty <auth/> carries no initial response; "=" is an empty one.
-                byte[]? initial = null;
-                if (element.Text.Length > 0 && !TryDecode(element.Text, out initial))
+                // RFC 6120 §6.4.2: an empty <auth/> carries no initial response, which the mechanism
+                // receives as an empty first message; "=" is an empty initial response.
+                if (!SaslEncoding.TryDecode(element.Text, out var initial))
                 {
                     return Failed(SaslFailureCondition.IncorrectEncoding);
                 }
 
                 _exchange = exchange;
-                _mechanism = mechanism;
                 return await StepAsync(initial, cancellationToken).ConfigureAwait(false);
 
             case "response" when _exchange is not null:
-                if (!TryDecode(element.Text, out var response))
+                if (!SaslEncoding.TryDecode(element.Text, out var response))
                 {
+                    _exchange = null;
                     return Failed(SaslFailureCondition.IncorrectEncoding);
                 }
 
@@ -60,33 +62,45 @@ internal sealed partial class C2sNegotiator
         }
     }
 
-    private async ValueTask<NegotiationAction> StepAsync(byte[]? data, CancellationToken cancellationToken)
+    private async ValueTask<NegotiationAction> StepAsync(byte[] data, CancellationToken cancellationToken)
     {
-        var step = await _exchange!.StepAsync(data, cancellationToken).ConfigureAwait(false);
+        SaslServerStep step;
+        try
+        {
+            step = await _exchange!.StepAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // RFC 6120 §6.5.11: the account store failed; the client may retry later.
+            _exchange = null;
+            NegotiationLog.CredentialLookupFailed(services.Logger, endpoint.ConnectionId, e);
+            return Failed(SaslFailureCondition.TemporaryAuthFailure);
+        }
+
         switch (step.Kind)
         {
             case SaslStepKind.Challenge:
-                output.Send(new Element("challenge", Namespaces.Sasl).AddText(Encode(step.Data)));
+                output.Send(new Element("challenge", Namespaces.Sasl).AddText(SaslEncoding.Encode(step.Data.Span)));
                 return NegotiationAction.None;
 
             case SaslStepKind.Success:
                 _exchange = null;
-                _account = step.Account ?? throw new InvalidOperationException("A SASL success must name the account.");
+                _account = Jid.Create(step.Username, _domain!);
                 NegotiationLog.Authenticated(services.Logger, endpoint.ConnectionId, _account.ToString(), _mechanism!);
                 // RFC 6120 §6.4.6: additional data goes in <success/>; an empty element when there is none.
-                output.Send(new Element("success", Namespaces.Sasl).AddText(step.Data is { Length: > 0 } ? Convert.ToBase64String(step.Data) : ""));
+                output.Send(new Element("success", Namespaces.Sasl).AddText(step.Data.IsEmpty ? "" : Convert.ToBase64String(step.Data.Span)));
                 _awaitingHeader = true;
                 return NegotiationAction.RestartStream;
 
             default:
                 _exchange = null;
-                return Failed(step.Failure);
+                return Failed(step.Condition);
         }
     }
 
     /// <summary>
-    /// Sends &lt;failure/&gt;. Unknown accounts and wrong passwords both surface as not-authorized from
-    /// the mechanisms, so the reply never reveals whether an account exists (RFC 6120 §6.5.10).
+    /// Sends &lt;failure/&gt;. The mechanisms answer unknown accounts exactly like wrong passwords
+    /// (not-authorized, after a full exchange), so nothing reveals whether an account exists.
     /// </summary>
     private NegotiationAction Failed(SaslFailureCondition condition)
     {
@@ -103,30 +117,13 @@ internal sealed partial class C2sNegotiator
         return NegotiationAction.None;
     }
 
-    /// <summary>RFC 6120 §6.4.2: "=" is an empty response; anything else must be strict base64 without whitespace.</summary>
-    private static bool TryDecode(string text, out byte[]? data)
+    private async ValueTask<ScramCredential?> FindCredentialAsync(string username, ScramHash hash, CancellationToken cancellationToken)
     {
-        data = null;
-        if (text == "=" || text.Length == 0)
+        if (!Jid.TryParse($"{username}@{_domain}", out var account))
         {
-            data = [];
-            return true;
+            return null;
         }
 
-        if (text.AsSpan().ContainsAny(" \t\r\n"))
-        {
-            return false;
-        }
-
-        var buffer = new byte[text.Length / 4 * 3 + 3];
-        if (!Convert.TryFromBase64String(text, buffer, out var written))
-        {
-            return false;
-        }
-
-        data = buffer[..written];
-        return true;
+        return await services.Accounts.FindCredentialAsync(account, hash, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string Encode(byte[]? data) => data is { Length: > 0 } ? Convert.ToBase64String(data) : "=";
 }

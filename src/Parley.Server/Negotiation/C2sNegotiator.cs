@@ -18,10 +18,11 @@ namespace Parley.Server.Negotiation;
 /// </summary>
 internal sealed partial class C2sNegotiator(NegotiationServices services, ISessionEndpoint endpoint, INegotiationOutput output, bool directTls)
 {
-    private TlsState? _tls = directTls ? TlsState.None : null;
+    private TlsState? _tls;
+    private bool _secure = directTls;
     private Jid? _account;
     private string? _domain;
-    private ISaslExchange? _exchange;
+    private SaslServerMechanism? _exchange;
     private string? _mechanism;
     private int _failedAttempts;
     private bool _awaitingHeader = true;
@@ -32,19 +33,28 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
     /// <summary>The bound session once <see cref="NegotiationAction.Bound"/> was returned.</summary>
     public ClientSession? Session { get; private set; }
 
-    public bool IsSecure => _tls is not null;
+    public bool IsSecure => _secure;
 
     /// <summary>The domain the client asked for in its first header (prepared), once known.</summary>
     public string? Domain => _domain;
 
     private bool PlaintextAllowed => services.Options.AllowPlaintextAuth;
 
-    private SaslContext Sasl => new(_domain!, IsSecure || PlaintextAllowed, (_tls ?? TlsState.None).ChannelBindingTypes, (_tls ?? TlsState.None).ChannelBinding);
+    private SaslServerContext Sasl => new()
+    {
+        FindCredential = FindCredentialAsync,
+        Secret = services.SaslSecret,
+        IsTlsActive = IsSecure,
+        AllowPlainWithoutTls = PlaintextAllowed,
+        ChannelBindingData = _tls?.ChannelBinding,
+        Domain = _domain,
+    };
 
     /// <summary>Called after the TLS handshake (STARTTLS or direct TLS). The client must now send a new header.</summary>
     public void OnTlsEstablished(TlsState tls)
     {
         _tls = tls;
+        _secure = true;
         _awaitingHeader = true;
     }
 
@@ -170,18 +180,19 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
             }
         }
 
+        var sasl = Sasl;
         var mechanisms = features.AddElement("mechanisms", Namespaces.Sasl);
-        foreach (var name in services.Sasl.Mechanisms(Sasl))
+        foreach (var name in SaslServerMechanisms.Advertised(sasl))
         {
             mechanisms.AddElement("mechanism").AddText(name);
         }
 
-        var tls = _tls ?? TlsState.None;
-        if (tls.ChannelBindingTypes.Count > 0)
+        var bindings = SaslServerMechanisms.ChannelBindingTypes(sasl);
+        if (bindings.Count > 0)
         {
             // XEP-0440: tell clients which channel bindings the -PLUS mechanisms can use.
             var cb = features.AddElement("sasl-channel-binding", Namespaces.SaslChannelBinding);
-            foreach (var type in tls.ChannelBindingTypes)
+            foreach (var type in bindings)
             {
                 cb.AddElement("channel-binding").SetAttribute("type", type);
             }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
 using Parley.Server.Routing;
 using Parley.Server.Sessions;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Negotiation;
 
@@ -10,7 +11,7 @@ namespace Parley.Server.Negotiation;
 internal sealed class NegotiationServices(
     IOptions<ParleyOptions> options,
     HostedDomains domains,
-    ISaslAuthenticator sasl,
+    IAccountStore accounts,
     ISessionDirectory sessions,
     ModuleDispatcher modules,
     ILogger<C2sNegotiator> logger)
@@ -22,7 +23,13 @@ internal sealed class NegotiationServices(
 
     public HostedDomains Domains { get; } = domains;
 
-    public ISaslAuthenticator Sasl { get; } = sasl;
+    public IAccountStore Accounts { get; } = accounts;
+
+    /// <summary>
+    /// The secret SCRAM derives unknown users' fake salts from (RFC 5802 §9). Random per process:
+    /// stable within a run, so repeated probes see the same salt; a persisted one would survive restarts.
+    /// </summary>
+    public byte[] SaslSecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
     public ISessionDirectory Sessions { get; } = sessions;
 

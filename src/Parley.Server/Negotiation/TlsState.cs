@@ -1,8 +1,4 @@
 namespace Parley.Server.Negotiation;
 
-/// <summary>What the negotiator learns from a completed TLS handshake.</summary>
-/// <param name="ChannelBindingTypes">Types in <see cref="ChannelBinding"/> can answer (tls-server-end-point; tls-unique on TLS 1.2).</param>
-internal sealed record TlsState(IReadOnlyList<string> ChannelBindingTypes, Func<string, byte[]?> ChannelBinding)
-{
-    public static TlsState None { get; } = new([], static _ => null);
-}
+/// <summary>What the negotiator learns from a completed TLS handshake: the RFC 5929 channel-binding data by type (null when unavailable).</summary>
+internal sealed record TlsState(Func<string, byte[]?> ChannelBinding);

@@ -1,11 +1,9 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Diagnostics;
 using Parley.Server.Sessions;
-using Parley.Server.Storage;
+using Parley.Server.Accounts;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
-using Parley.Xmpp.Sasl;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Streams;
 using Parley.Xmpp.Xml;
@@ -16,7 +14,7 @@ namespace Parley.Server.Modules.Register;
 /// XEP-0077 in-band registration: account creation before authentication, password change and
 /// account removal after. Registered only when AllowRegistration is true.
 /// </summary>
-internal sealed class RegisterModule(IAccountStore accounts, ISessionDirectory sessions, ILogger<RegisterModule> logger) : IXmppModule
+internal sealed class RegisterModule(AccountService accounts, ISessionDirectory sessions, ILogger<RegisterModule> logger) : IXmppModule
 {
     public void Map(ModuleMap map)
     {
@@ -62,7 +60,7 @@ internal sealed class RegisterModule(IAccountStore accounts, ISessionDirectory s
 
         if (query.Child("remove", Namespaces.Register) is not null)
         {
-            await accounts.DeleteAsync(session.Account, context.CancellationToken).ConfigureAwait(false);
+            await accounts.RemoveAsync(session.Account, context.CancellationToken).ConfigureAwait(false);
             ModuleLog.AccountRemoved(logger, session.Account.ToString());
             // XEP-0077 §3.2: after the result, every stream of the removed account ends with <not-authorized/>.
             foreach (var resource in sessions.Resources(session.Account))
@@ -80,7 +78,12 @@ internal sealed class RegisterModule(IAccountStore accounts, ISessionDirectory s
             return IqReply.Fail(StanzaErrorCondition.BadRequest);
         }
 
-        await accounts.SetCredentialsAsync(session.Account, Credentials(password), context.CancellationToken).ConfigureAwait(false);
+        var changed = await accounts.SetPasswordAsync(session.Account, password, context.CancellationToken).ConfigureAwait(false);
+        if (changed != AccountResult.Succeeded)
+        {
+            return IqReply.Fail(changed == AccountResult.InvalidPassword ? StanzaErrorCondition.NotAcceptable : StanzaErrorCondition.InternalServerError);
+        }
+
         ModuleLog.PasswordChanged(logger, session.Account.ToString());
         return IqReply.Empty;
     }
@@ -108,9 +111,15 @@ internal sealed class RegisterModule(IAccountStore accounts, ISessionDirectory s
             return IqReply.Fail(StanzaErrorCondition.NotAcceptable);
         }
 
-        if (!await accounts.CreateAsync(account, Credentials(password), context.CancellationToken).ConfigureAwait(false))
+        switch (await accounts.CreateAsync(account, password, context.CancellationToken).ConfigureAwait(false))
         {
-            return IqReply.Fail(StanzaErrorCondition.Conflict);
+            case AccountResult.Succeeded:
+                break;
+            case AccountResult.AlreadyExists:
+                // XEP-0077 §3.1: the username is taken.
+                return IqReply.Fail(StanzaErrorCondition.Conflict);
+            default:
+                return IqReply.Fail(StanzaErrorCondition.NotAcceptable);
         }
 
         NegotiationLog.Registered(logger, account.ToString());
@@ -119,11 +128,4 @@ internal sealed class RegisterModule(IAccountStore accounts, ISessionDirectory s
 
     private static bool IsSameAccount(Jid account, string username) =>
         Jid.TryParse($"{username}@{account.Domain}", out var named) && named.Equals(account);
-
-    private static ScramCredential[] Credentials(string password)
-    {
-        // RFC 8265 §4.2 OpaqueString, normalization step; the full profile comes with the SASL branch's PRECIS.
-        var prepared = password.Normalize(NormalizationForm.FormC);
-        return [ScramCredential.Derive(ScramHash.Sha1, prepared), ScramCredential.Derive(ScramHash.Sha256, prepared)];
-    }
 }

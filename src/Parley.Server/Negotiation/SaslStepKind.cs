@@ -1,8 +1,0 @@
-namespace Parley.Server.Negotiation;
-
-internal enum SaslStepKind
-{
-    Challenge,
-    Success,
-    Failure,
-}
