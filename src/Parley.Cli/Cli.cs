@@ -46,6 +46,8 @@ internal static class Cli
                 case "--version":
                     await output.WriteLineAsync("parley " + Version).ConfigureAwait(false);
                     return Success;
+                case "serve":
+                    return await ServeCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 case "user":
                     return await UserCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 default:
