@@ -208,7 +208,9 @@ internal sealed class RawStream : IAsyncDisposable
             Username = user,
             Password = password,
             IsTlsActive = Tls is not null,
-            ChannelBindingData = Tls is null ? null : type => type == ChannelBinding.TlsServerEndPoint ? EndPointBinding() : null,
+            // A client that could bind but picks a non-PLUS mechanism would send 'y', which a binding-capable
+            // server rightly refuses as a downgrade (RFC 5802 §6); so bind only when asking for -PLUS.
+            ChannelBindingData = Tls is null || !mechanismName.EndsWith("-PLUS", StringComparison.Ordinal) ? null : type => type == ChannelBinding.TlsServerEndPoint ? EndPointBinding() : null,
             ServerChannelBindingTypes = [ChannelBinding.TlsServerEndPoint],
         };
         var mechanism = SaslClientMechanisms.Select([mechanismName], context)!;
