@@ -13,23 +13,10 @@ namespace Parley.Server.Accounts;
 /// </summary>
 internal sealed class AccountService(IAccountStore store, IOptions<ParleyOptions> options)
 {
-    /// <summary>The SCRAM hashes every account gets a credential for (RFC 5802, RFC 7677).</summary>
-    private static readonly ScramHash[] Hashes = [ScramHash.Sha1, ScramHash.Sha256];
-
     /// <summary>Whether a domain (any spelling that prepares to a configured domain) is hosted here.</summary>
     public bool IsHosted(string domain)
     {
-        string prepared;
-        try
-        {
-            prepared = Jid.Create(null, domain).Domain;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        return options.Value.Domains.Contains(prepared, StringComparer.Ordinal);
+        return Precis.TryPrepareDomain(domain, out var prepared) && options.Value.Domains.Contains(prepared, StringComparer.Ordinal);
     }
 
     public async Task<AccountResult> CreateAsync(Jid account, string password, CancellationToken cancellationToken = default)
@@ -83,7 +70,7 @@ internal sealed class AccountService(IAccountStore store, IOptions<ParleyOptions
 
     /// <summary>The accounts of one domain (prepared form), or of every domain when null, ordered by JID.</summary>
     public Task<IReadOnlyList<Jid>> ListAsync(string? domain, CancellationToken cancellationToken = default) =>
-        store.ListAsync(domain is null ? null : Jid.Create(null, domain).Domain, cancellationToken);
+        store.ListAsync(domain is null ? null : Precis.PrepareDomain(domain), cancellationToken);
 
     private AccountResult? Check(Jid account)
     {
@@ -96,18 +83,16 @@ internal sealed class AccountService(IAccountStore store, IOptions<ParleyOptions
     }
 
     /// <summary>One credential per supported hash, or null when the password is not acceptable.</summary>
-    private static ScramCredential[]? DeriveCredentials(string password)
+    private static IReadOnlyList<ScramCredential>? DeriveCredentials(string password)
     {
-        // SWITCH POINT: RFC 6120 §6.3.8 and RFC 8265 §4.2 want the password prepared with PRECIS
-        // OpaqueString before SCRAM's Hi(). Until Parley.Xmpp ships that preparation, the raw
-        // password is used, which equals the prepared form for ASCII passwords without
-        // leading/trailing or non-ASCII spaces. Replace this line (and only this one) with the PRECIS call.
-        var prepared = password;
-        if (prepared.Length == 0)
+        try
+        {
+            // RFC 6120 §6.3.8 / RFC 8265 §4.2: PRECIS OpaqueString before SCRAM's Hi().
+            return ScramCredentials.FromPassword(password);
+        }
+        catch (FormatException)
         {
             return null;
         }
-
-        return Array.ConvertAll(Hashes, hash => ScramCredential.Derive(hash, prepared));
     }
 }

@@ -38,18 +38,16 @@ internal sealed class ParleyOptionsSetup : IPostConfigureOptions<ParleyOptions>
         }
     }
 
-    /// <summary>The domainpart preparation of RFC 7622 §3.2, as <see cref="Jid"/> applies it.</summary>
+    /// <summary>The domainpart preparation of RFC 7622 §3.2; an invalid name comes back as written.</summary>
     public static bool TryPrepareDomain(string domain, out string prepared)
     {
-        try
+        if (Precis.TryPrepareDomain(domain.Trim(), out var result))
         {
-            prepared = Jid.Create(null, domain.Trim()).Domain;
+            prepared = result;
             return true;
         }
-        catch (FormatException)
-        {
-            prepared = domain;
-            return false;
-        }
+
+        prepared = domain;
+        return false;
     }
 }
