@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Security;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Diagnostics;
 using Parley.Server.Modules.Events;
@@ -60,6 +61,10 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         _negotiator = new C2sNegotiator(server.Negotiation, this, this, directTls);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
+
+        // RFC 6120 §4.9.3.17: when the host stops, Kestrel asks each connection to close; tell the client why.
+        context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+            .Register(() => Terminate(StreamErrorCondition.SystemShutdown));
     }
 
     public string ConnectionId => _context.ConnectionId;
