@@ -43,6 +43,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private StreamErrorException? _terminate;
     private volatile bool _headerSent;
     private volatile bool _outboxOverflowed;
+    private volatile bool _closing;
 
     public XmppConnection(ConnectionContext context, C2sConnectionHandler server, bool directTls)
     {
@@ -147,7 +148,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             return true;
         }
 
-        if (_terminate is null && !_outboxOverflowed)
+        if (!_closing && _terminate is null && !_outboxOverflowed)
         {
             // Never block the sender: a reader this slow is disconnected (MQTTnet's bounded outbox idea).
             _outboxOverflowed = true;
