@@ -1,4 +1,5 @@
 using System.Buffers;
+using Parley.Xmpp.Streams;
 
 namespace Parley.Xmpp.Xml;
 
@@ -8,26 +9,300 @@ namespace Parley.Xmpp.Xml;
 /// it was given, and keeps partial tokens across calls. Violations are raised as
 /// <see cref="Streams.StreamErrorException"/> with the RFC 6120 condition.
 /// </summary>
-public sealed class XmppStreamReader
+/// <remarks>
+/// The byte-level state machine lives in XmppStreamReader.Scanner.cs; this part turns completed
+/// tags into elements, resolves namespaces and emits events.
+/// </remarks>
+public sealed partial class XmppStreamReader
 {
+    private readonly NameTable _names = new();
+    private readonly NamespaceScope _scope = new();
+    private readonly List<RawAttribute> _rawAttributes = [];
+    private readonly List<Element> _open = [];
+
+    // Raw qualified names of the open elements, root first, to match end tags byte for byte.
+    private readonly ByteBuffer _openNames = new(256);
+    private int[] _openNameStarts = new int[16];
+
+    private char[] _chars = new char[256];
+    private string? _tagPrefix;
+    private string _tagLocal = "";
+    private XmlStreamEvent _event;
+    private bool _closePending;
+    private bool _rootOpen;
+
     public XmppStreamReader(XmlLimits? limits = null)
     {
         Limits = limits ?? XmlLimits.Default;
-        throw new NotImplementedException();
     }
 
     public XmlLimits Limits { get; }
 
     /// <summary>The default namespace declared on the stream header (jabber:client or jabber:server), once opened.</summary>
-    public string? StreamNamespace => throw new NotImplementedException();
+    public string? StreamNamespace { get; private set; }
 
     /// <summary>Forgets all state so that a new stream header is expected (stream restart after TLS or SASL).</summary>
-    public void Reset() => throw new NotImplementedException();
+    public void Reset()
+    {
+        ResetScanner();
+        _scope.Clear();
+        _rawAttributes.Clear();
+        _open.Clear();
+        _openNames.Clear();
+        _tagPrefix = null;
+        _tagLocal = "";
+        _event = default;
+        _closePending = false;
+        _rootOpen = false;
+        StreamNamespace = null;
+    }
 
     /// <summary>
     /// Reads at most one event from the front of <paramref name="buffer"/>. On true, the buffer is
     /// sliced past the bytes that produced the event; on false, all of it has been consumed into
     /// internal state and more bytes are needed.
     /// </summary>
-    public bool TryRead(ref ReadOnlySequence<byte> buffer, out XmlStreamEvent streamEvent) => throw new NotImplementedException();
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, out XmlStreamEvent streamEvent)
+    {
+        if (_closePending)
+        {
+            // A self-closed header (<stream:stream .../>) opens and closes in one tag.
+            _closePending = false;
+            streamEvent = new XmlStreamEvent(XmlStreamEventKind.StreamClosed, null);
+            return true;
+        }
+
+        long consumed = 0;
+        foreach (var memory in buffer)
+        {
+            var span = memory.Span;
+            var index = 0;
+            if (Scan(span, ref index))
+            {
+                buffer = buffer.Slice(consumed + index);
+                streamEvent = _event;
+                _event = default;
+                return true;
+            }
+
+            consumed += span.Length;
+        }
+
+        buffer = buffer.Slice(buffer.End);
+        streamEvent = default;
+        return false;
+    }
+
+    /// <summary>Splits and interns the qualified name held in <paramref name="token"/> (Namespaces in XML §4 QName).</summary>
+    private void ReadQName(ReadOnlySpan<byte> token, out string? prefix, out string local)
+    {
+        if (_chars.Length < token.Length)
+        {
+            _chars = new char[Math.Max(token.Length, _chars.Length * 2)];
+        }
+
+        // The bytes were validated as UTF-8 on arrival, so decoding cannot fail.
+        var chars = _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(token, _chars));
+        var colon = chars.IndexOf(':');
+        if (colon < 0)
+        {
+            prefix = null;
+            local = XmlChars.IsNCName(chars) ? _names.Get(chars) : throw BadName(chars);
+            return;
+        }
+
+        var p = chars[..colon];
+        var l = chars[(colon + 1)..];
+        if (!XmlChars.IsNCName(p) || !XmlChars.IsNCName(l))
+        {
+            throw BadName(chars);
+        }
+
+        prefix = _names.Get(p);
+        local = _names.Get(l);
+    }
+
+    private static StreamErrorException BadName(ReadOnlySpan<char> name) =>
+        new(StreamErrorCondition.NotWellFormed, $"invalid name '{name}'");
+
+    private void PushOpenName(ReadOnlySpan<byte> qname)
+    {
+        // The root's name is at 0, the stanza's at 1, and so on.
+        var depth = _rootOpen ? _open.Count + 1 : 0;
+        if (depth >= _openNameStarts.Length)
+        {
+            Array.Resize(ref _openNameStarts, _openNameStarts.Length * 2);
+        }
+
+        _openNameStarts[depth] = _openNames.Length;
+        _openNames.Add(qname);
+    }
+
+    /// <summary>Completes a start tag: declarations, name resolution, duplicate checks, then the element.</summary>
+    /// <returns>True when an event is ready.</returns>
+    private bool CompleteStartTag(bool isEmpty)
+    {
+        var isRoot = !_rootOpen;
+        if (!isRoot && _open.Count + 1 > Limits.MaxDepth)
+        {
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "elements nested too deeply");
+        }
+
+        _scope.Push();
+        var attributes = _rawAttributes;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var a = attributes[i];
+            for (var j = 0; j < i; j++)
+            {
+                // XML 1.0 §3.1 (Unique Att Spec).
+                if (attributes[j].Prefix == a.Prefix && attributes[j].Local == a.Local)
+                {
+                    throw new StreamErrorException(StreamErrorCondition.NotWellFormed, $"duplicate attribute '{a.Local}'");
+                }
+            }
+
+            if (a.Prefix is null && a.Local == "xmlns")
+            {
+                DeclarePrefix("", a.Value);
+            }
+            else if (a.Prefix == "xmlns")
+            {
+                DeclarePrefix(a.Local, a.Value);
+            }
+        }
+
+        // Namespaces in XML §3: element names must not have the prefix xmlns.
+        if (_tagPrefix == "xmlns")
+        {
+            throw new StreamErrorException(StreamErrorCondition.NotWellFormed, "the xmlns prefix names no element");
+        }
+
+        var ns = Resolve(_tagPrefix ?? "");
+        if (isRoot && (_tagLocal != "stream" || ns != Namespaces.Streams))
+        {
+            // RFC 6120 §4.9.3.10: the root must be <stream/> qualified by the streams namespace.
+            throw new StreamErrorException(StreamErrorCondition.InvalidNamespace, "the root must be stream in " + Namespaces.Streams);
+        }
+
+        var element = new Element(_tagLocal, ns);
+        foreach (var a in attributes)
+        {
+            if (a.Prefix == "xmlns" || (a.Prefix is null && a.Local == "xmlns"))
+            {
+                // Namespace declarations are scope, not attributes of the tree.
+                continue;
+            }
+
+            var attributeNs = a.Prefix is null ? null : Resolve(a.Prefix);
+
+            // Namespaces in XML §6.3: no two attributes with the same expanded name.
+            if (element.GetAttribute(a.Local, attributeNs) is not null)
+            {
+                throw new StreamErrorException(StreamErrorCondition.NotWellFormed, $"duplicate attribute '{a.Local}'");
+            }
+
+            element.AppendAttribute(new XmlAttribute(a.Local, a.Value, attributeNs));
+        }
+
+        attributes.Clear();
+
+        if (isRoot)
+        {
+            _rootOpen = true;
+            StreamNamespace = _scope.Lookup("");
+            _event = new XmlStreamEvent(XmlStreamEventKind.StreamOpened, element);
+            _closePending = isEmpty;
+            EndCounting();
+            _state = isEmpty ? State.Closed : State.StreamLevel;
+            return true;
+        }
+
+        if (_open.Count > 0)
+        {
+            _open[^1].Add(element);
+        }
+
+        if (isEmpty)
+        {
+            _scope.Pop();
+            _openNames.Truncate(_openNameStarts[_open.Count + 1]);
+            return ElementDone(element);
+        }
+
+        _open.Add(element);
+        _state = State.Content;
+        return false;
+    }
+
+    private void DeclarePrefix(string prefix, string uri)
+    {
+        // Namespaces in XML §3 (Reserved Prefixes and Namespace Names) and §5 (prefixed
+        // declarations may not be empty in 1.0). Breaking them is a well-formedness error; the
+        // undeclared-prefix case alone is <bad-namespace-prefix/>.
+        if (prefix == "xmlns" || uri == Namespaces.Xmlns
+            || (prefix == "xml") != (uri == Namespaces.Xml)
+            || (prefix.Length > 0 && uri.Length == 0))
+        {
+            throw new StreamErrorException(StreamErrorCondition.NotWellFormed, $"illegal declaration of prefix '{prefix}'");
+        }
+
+        _scope.Declare(prefix, uri);
+    }
+
+    private string Resolve(string prefix) =>
+        _scope.Lookup(prefix)
+        ?? throw new StreamErrorException(StreamErrorCondition.BadNamespacePrefix, $"undeclared prefix '{prefix}'");
+
+    /// <summary>Completes an end tag; the name must match the innermost open element's byte for byte.</summary>
+    private bool CompleteEndTag(ReadOnlySpan<byte> qname)
+    {
+        var depth = _open.Count;
+        var start = _openNameStarts[depth];
+        if (!_openNames.Span[start..].SequenceEqual(qname))
+        {
+            throw new StreamErrorException(StreamErrorCondition.NotWellFormed, "end tag does not match start tag");
+        }
+
+        _openNames.Truncate(start);
+        _scope.Pop();
+        if (depth == 0)
+        {
+            // RFC 6120 §4.4: the closing stream tag; whatever follows is ignored.
+            _event = new XmlStreamEvent(XmlStreamEventKind.StreamClosed, null);
+            _state = State.Closed;
+            EndCounting();
+            return true;
+        }
+
+        var element = _open[^1];
+        _open.RemoveAt(_open.Count - 1);
+        return ElementDone(element);
+    }
+
+    private bool ElementDone(Element element)
+    {
+        if (_open.Count > 0)
+        {
+            _state = State.Content;
+            return false;
+        }
+
+        _event = new XmlStreamEvent(XmlStreamEventKind.Element, element);
+        _state = State.StreamLevel;
+        EndCounting();
+        ShrinkBuffers();
+        return true;
+    }
+
+    private void FlushText()
+    {
+        if (_text.Length > 0)
+        {
+            _open[^1].Add(new TextNode(System.Text.Encoding.UTF8.GetString(_text.Span)));
+            _text.Clear();
+        }
+    }
+
+    private readonly record struct RawAttribute(string? Prefix, string Local, string Value);
 }
