@@ -1,0 +1,11 @@
+namespace Parley.Xmpp.Sasl;
+
+/// <summary>The SASL mechanism names Parley implements, as registered with IANA.</summary>
+public static class SaslMechanismNames
+{
+    public const string ScramSha256Plus = "SCRAM-SHA-256-PLUS";
+    public const string ScramSha1Plus = "SCRAM-SHA-1-PLUS";
+    public const string ScramSha256 = "SCRAM-SHA-256";
+    public const string ScramSha1 = "SCRAM-SHA-1";
+    public const string Plain = "PLAIN";
+}

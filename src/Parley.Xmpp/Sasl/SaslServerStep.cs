@@ -1,0 +1,31 @@
+namespace Parley.Xmpp.Sasl;
+
+/// <summary>The outcome of one server mechanism step: a challenge, success or failure.</summary>
+public sealed class SaslServerStep
+{
+    private SaslServerStep(SaslStepKind kind, ReadOnlyMemory<byte> data, string? username, SaslFailureCondition condition)
+    {
+        Kind = kind;
+        Data = data;
+        Username = username;
+        Condition = condition;
+    }
+
+    public SaslStepKind Kind { get; }
+
+    /// <summary>The challenge, or the additional data of success (RFC 6120 §6.3.10); not base64-encoded.</summary>
+    public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>On success, the authenticated user as a prepared localpart.</summary>
+    public string? Username { get; }
+
+    /// <summary>On failure, the RFC 6120 §6.5 condition to send.</summary>
+    public SaslFailureCondition Condition { get; }
+
+    public static SaslServerStep Challenge(ReadOnlyMemory<byte> data) => new(SaslStepKind.Challenge, data, null, default);
+
+    public static SaslServerStep Success(ReadOnlyMemory<byte> additionalData, string username) =>
+        new(SaslStepKind.Success, additionalData, username, default);
+
+    public static SaslServerStep Failure(SaslFailureCondition condition) => new(SaslStepKind.Failure, default, null, condition);
+}

@@ -1,0 +1,74 @@
+using Parley.Xmpp.Addressing;
+
+namespace Parley.Xmpp.Tests.Addressing;
+
+public sealed class PrecisTests
+{
+    [Theory]
+    [InlineData("juliet", "juliet")]
+    [InlineData("JuLiEt", "juliet")]
+    [InlineData("\uFF4A\uFF55\uFF4C\uFF49\uFF45\uFF54", "juliet")] // RFC 8265 §3.3.2 width mapping
+    [InlineData("\u00C9lo\u00EFse", "\u00E9lo\u00EFse")]
+    [InlineData("e\u0301", "\u00E9")] // NFC
+    public void Rfc8265_3_3_username_case_mapped(string input, string expected) =>
+        Assert.Equal(expected, Precis.PrepareUsername(input));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a b")] // spaces are not IdentifierClass
+    [InlineData("a\u0000b")] // controls
+    [InlineData("\uFB01x")] // compatibility ligature (HasCompat)
+    [InlineData("a\u200Db")] // joiner (format character)
+    [InlineData("a&b")] // RFC 7622 §3.3.1 exclusions
+    [InlineData("a:b")]
+    [InlineData("\uD800")] // lone surrogate
+    [InlineData("\uE000")] // private use
+    public void Rfc8264_4_2_identifier_class_refuses(string input)
+    {
+        Assert.False(Precis.TryPrepareUsername(input, out _));
+        Assert.Throws<FormatException>(() => Precis.PrepareUsername(input));
+    }
+
+    [Theory]
+    [InlineData("pencil", "pencil")]
+    [InlineData("Correct Horse", "Correct Horse")] // OpaqueString keeps case
+    [InlineData("a\u3000b", "a b")] // RFC 8265 §4.2.2: non-ASCII space → U+0020
+    [InlineData("\u2163", "\u2163")] // FreeformClass allows compatibility characters
+    public void Rfc8265_4_2_opaque_string(string input, string expected) =>
+        Assert.Equal(expected, Precis.PreparePassword(input));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\u0007")]
+    [InlineData("a\u200Bb")]
+    [InlineData("\uFDD0")]
+    public void Rfc8264_4_3_freeform_class_refuses(string input) =>
+        Assert.False(Precis.TryPrepareResource(input, out _));
+
+    [Fact]
+    public void Prepared_ascii_comes_back_as_the_same_instance()
+    {
+        const string name = "juliet.capulet";
+
+        Assert.Same(name, Precis.PrepareUsername(name));
+        Assert.Same(name, Precis.PrepareResource(name));
+        Assert.Same(name, Precis.PrepareDomain(name));
+    }
+
+    [Theory]
+    [InlineData("EXAMPLE.COM.", "example.com")]
+    [InlineData("xn--bcher-kva.example", "b\u00FCcher.example")]
+    [InlineData("B\u00DCCHER.example", "b\u00FCcher.example")]
+    [InlineData("[::1]", "[::1]")]
+    public void Rfc7622_3_2_domain(string input, string expected) =>
+        Assert.Equal(expected, Precis.PrepareDomain(input));
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("a_b.example")]
+    [InlineData("-a.example")]
+    [InlineData("a..example")]
+    [InlineData("[1.2.3.4]")]
+    public void Rfc7622_3_2_invalid_domains(string input) =>
+        Assert.False(Precis.TryPrepareDomain(input, out _));
+}
