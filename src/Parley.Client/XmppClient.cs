@@ -74,7 +74,11 @@ public sealed class XmppClient : IAsyncDisposable
 
     public bool IsConnected => Volatile.Read(ref _state) == StateConnected;
 
-    /// <summary>Completes when the stream is over; faults with the reason when it did not end cleanly.</summary>
+    /// <summary>
+    /// Completes when the stream is over; faults with the reason when it did not end cleanly: a
+    /// <see cref="StreamErrorException"/>, an <see cref="IOException"/>, or a
+    /// <see cref="TimeoutException"/> when the server did not answer our closing tag in time.
+    /// </summary>
     public Task Completion => _completion.Task;
 
     /// <summary>
@@ -251,7 +255,7 @@ public sealed class XmppClient : IAsyncDisposable
             reason = await reading.ConfigureAwait(false);
             Interlocked.CompareExchange(ref _state, StateClosing, StateConnected);
             _outbox.Writer.TryComplete();
-            await WaitBoundedAsync(writing).ConfigureAwait(false);
+            await Task.WhenAny(writing, Task.Delay(_options.CloseTimeout)).ConfigureAwait(false);
         }
         else
         {
@@ -261,8 +265,10 @@ public sealed class XmppClient : IAsyncDisposable
             _outbox.Writer.TryComplete();
             if (reason is null)
             {
-                var serverReason = await WaitBoundedAsync(reading).ConfigureAwait(false);
-                reason = serverReason is StreamErrorException ? serverReason : null;
+                var finished = await Task.WhenAny(reading, Task.Delay(_options.CloseTimeout)).ConfigureAwait(false);
+                reason = finished != reading
+                    ? new TimeoutException($"The server did not close its stream within {_options.CloseTimeout}.")
+                    : await reading.ConfigureAwait(false) as StreamErrorException;
             }
         }
 
@@ -271,12 +277,6 @@ public sealed class XmppClient : IAsyncDisposable
         await Task.WhenAll(reading, writing).ConfigureAwait(false);
         await transport.DisposeAsync().ConfigureAwait(false);
         Finish(reason);
-    }
-
-    private async Task<Exception?> WaitBoundedAsync(Task<Exception?> loop)
-    {
-        var finished = await Task.WhenAny(loop, Task.Delay(_options.CloseTimeout)).ConfigureAwait(false);
-        return finished == loop ? await loop.ConfigureAwait(false) : null;
     }
 
     /// <summary>Reads until the server's stream ends; returns null for a clean close, otherwise why it ended. Never throws.</summary>
