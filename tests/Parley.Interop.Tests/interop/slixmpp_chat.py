@@ -39,7 +39,7 @@ class Client(slixmpp.ClientXMPP):
         self.ssl_context.verify_mode = ssl.CERT_NONE
         self.started = asyncio.get_event_loop().create_future()
         self.messages = asyncio.Queue()
-        self.killed = False
+        self.stream_ended = False
         self.tls = False
         self.add_event_handler("tls_success", self.on_tls)
         self.add_event_handler("auth_success", self.on_auth)
@@ -47,7 +47,7 @@ class Client(slixmpp.ClientXMPP):
         self.add_event_handler("failed_all_auth", self.on_failed_auth)
         self.add_event_handler("session_start", self.on_session_start)
         self.add_event_handler("message", self.on_message)
-        self.add_event_handler("killed", self.on_killed)
+        self.add_event_handler("disconnected", self.on_disconnected)
         self.add_event_handler("connection_failed", self.on_connection_failed)
 
     def on_tls(self, _):
@@ -75,9 +75,10 @@ class Client(slixmpp.ClientXMPP):
             emit(client=self.label, event="message", frm=msg["from"].full, body=msg["body"])
             self.messages.put_nowait(msg)
 
-    def on_killed(self, _):
-        # slixmpp aborts the connection when the server did not answer our </stream:stream>.
-        self.killed = True
+    def on_disconnected(self, reason):
+        # slixmpp reports "End of stream" when the server's </stream:stream> arrived; otherwise it
+        # aborted the connection after waiting (RFC 6120 §4.4).
+        self.stream_ended = reason == "End of stream"
 
     async def start(self, host, port):
         self.connect((host, port), force_starttls=True)
@@ -85,8 +86,8 @@ class Client(slixmpp.ClientXMPP):
 
     async def close(self):
         await self.disconnect(wait=10)
-        emit(client=self.label, event="closed", clean=not self.killed)
-        if self.killed:
+        emit(client=self.label, event="closed", clean=self.stream_ended)
+        if not self.stream_ended:
             raise RuntimeError(f"{self.label}: the server did not close its stream")
 
 

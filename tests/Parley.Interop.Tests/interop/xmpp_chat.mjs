@@ -71,9 +71,11 @@ async function start(label, host, port, domain, username, password) {
         `${label} message`,
       ),
     close: async () => {
-      // stop() returns the server's closing </stream:stream> when it arrived in time.
-      const footer = await xmpp.stop();
-      const clean = footer !== undefined;
+      // RFC 6120 §4.4: clean when the server answered our </stream:stream> with its own. Listen
+      // on the parser before stopping: stop()'s own wait can miss a fast answer.
+      const serverClosed = new Promise((resolve) => xmpp.parser.once("end", () => resolve(true)));
+      await xmpp.stop();
+      const clean = await Promise.race([serverClosed, Promise.resolve(false)]);
       emit({ client: label, event: "closed", clean });
       if (!clean) throw new Error(`${label}: the server did not close its stream`);
     },
