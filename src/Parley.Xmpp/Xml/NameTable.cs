@@ -21,7 +21,7 @@ internal sealed class NameTable
         "chat", "groupchat", "headline", "normal", "unavailable", "subscribe", "subscribed", "unsubscribe",
         "unsubscribed", "probe", "required", "optional", "register", "username", "password", "email",
         "active", "inactive", "composing", "paused", "gone", "received", "request", "markable", "displayed",
-        "stanza-id", "origin-id", "by", "forwarded", "archived", "fin", "set", "first", "last", "count", "max",
+        "stanza-id", "origin-id", "en", "1.0", "true", "false", "error", "cancel", "modify", "wait", "both", "none", "by", "forwarded", "archived", "fin", "set", "first", "last", "count", "max",
         "jabber:client", "jabber:server", "jabber:iq:roster", "jabber:iq:version", "jabber:iq:register", "jabber:x:data",
         Namespaces.Streams, Namespaces.StreamErrors, Namespaces.Stanzas, Namespaces.Tls, Namespaces.Sasl,
         Namespaces.Bind, Namespaces.Session, Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping,
@@ -37,6 +37,9 @@ internal sealed class NameTable
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _learnedLookup;
 
     public NameTable() => _learnedLookup = _learned.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The shared instance of a common name or value, or null; learns nothing.</summary>
+    public string? GetCommon(ReadOnlySpan<char> chars) => CommonLookup.TryGetValue(chars, out var common) ? common : null;
 
     public string Get(ReadOnlySpan<char> chars)
     {

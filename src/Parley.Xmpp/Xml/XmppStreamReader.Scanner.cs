@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using Parley.Xmpp.Streams;
 
 namespace Parley.Xmpp.Xml;
@@ -11,19 +9,11 @@ namespace Parley.Xmpp.Xml;
 /// </summary>
 public sealed partial class XmppStreamReader
 {
-    // Bytes that end a run of plain character data: markup, ']' (for "]]>"), CR (end-of-line
-    // handling, XML 1.0 §2.11), C0 controls (XML 1.0 §2.2) and every non-ASCII byte (UTF-8 checks).
-    private static readonly SearchValues<byte> TextStops = SearchValues.Create(Stops("<&]\r"));
-
-    // In attribute values also the quotes and the whitespace that normalization (XML 1.0 §3.3.3) replaces.
-    private static readonly SearchValues<byte> AttributeStops = SearchValues.Create(Stops("<&'\"\t\n\r"));
-
     private readonly ByteBuffer _text = new(1024);
     private readonly ByteBuffer _value = new(256);
     private readonly ByteBuffer _token = new(64);
 
     private State _state;
-    private State _entityReturn;
     private bool _bomDone;
     private bool _declarationAllowed;
     private bool _sawSpace;
@@ -32,9 +22,6 @@ public sealed partial class XmppStreamReader
     private int _brackets;
     private int _nameChars;
     private int _cdataMatched;
-    private bool _charRefHex;
-    private int _charRefValue;
-    private int _charRefDigits;
     private string? _attributePrefix;
     private string _attributeLocal = "";
 
@@ -42,12 +29,7 @@ public sealed partial class XmppStreamReader
     private int _counted;
     private int _countLimit;
 
-    // UTF-8 decoding state (Unicode 15 Table 3-7): continuation bytes still expected and the range
-    // the next one must fall in, which rules out overlong forms, surrogates and values above U+10FFFF.
-    private int _utf8Need;
-    private int _utf8Code;
-    private byte _utf8Low;
-    private byte _utf8High;
+    private Utf8Validator _utf8;
 
     private enum State : byte
     {
@@ -91,12 +73,14 @@ public sealed partial class XmppStreamReader
         _brackets = 0;
         _counted = 0;
         _countLimit = 0;
-        _utf8Need = 0;
+        _utf8.Reset();
     }
 
     /// <summary>Consumes bytes of <paramref name="span"/> from <paramref name="i"/> until an event is ready (true) or the span ends.</summary>
     private bool Scan(ReadOnlySpan<byte> span, ref int i)
     {
+        // Cleared once the span is known to hold invalid UTF-8 ahead, which the per-byte path must find.
+        var bulkUtf8 = true;
         while (i < span.Length)
         {
             var state = _state;
@@ -107,16 +91,11 @@ public sealed partial class XmppStreamReader
                 return false;
             }
 
-            if (_utf8Need == 0 && !_afterCr
+            if (_utf8.AtBoundary && !_afterCr
                 && (state == State.AttributeValue || (_brackets == 0 && state is State.Content or State.CData)))
             {
                 var rest = span[i..];
-                var run = rest.IndexOfAny(state == State.AttributeValue ? AttributeStops : TextStops);
-                if (run < 0)
-                {
-                    run = rest.Length;
-                }
-
+                var run = PlainRun(rest, ref bulkUtf8);
                 if (run > 0)
                 {
                     Count(run);
@@ -132,9 +111,9 @@ public sealed partial class XmppStreamReader
                 Count(1);
             }
 
-            if (b >= 0x80 || _utf8Need != 0)
+            if (b >= 0x80 || !_utf8.AtBoundary)
             {
-                DecodeUtf8(b);
+                _utf8.Add(b);
             }
             else if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r'))
             {
@@ -407,223 +386,6 @@ public sealed partial class XmppStreamReader
         return false;
     }
 
-    private void ContentByte(byte b)
-    {
-        if (_afterCr)
-        {
-            _afterCr = false;
-            if (b == '\n')
-            {
-                return;
-            }
-        }
-
-        switch (b)
-        {
-            case (byte)'<':
-                _brackets = 0;
-                _state = State.TagOpen;
-                return;
-            case (byte)'&':
-                _brackets = 0;
-                BeginEntity(State.Content);
-                return;
-            case (byte)']':
-                _brackets++;
-                _text.Add(b);
-                return;
-            case (byte)'>' when _brackets >= 2:
-                // XML 1.0 §2.4: "]]>" may not appear in character data.
-                throw NotWellFormed("']]>' in character data");
-            case (byte)'\r':
-                // XML 1.0 §2.11: CR LF and lone CR become LF.
-                _brackets = 0;
-                _afterCr = true;
-                _text.Add((byte)'\n');
-                return;
-            default:
-                _brackets = 0;
-                _text.Add(b);
-                return;
-        }
-    }
-
-    private void CDataByte(byte b)
-    {
-        if (_afterCr)
-        {
-            _afterCr = false;
-            if (b == '\n')
-            {
-                return;
-            }
-        }
-
-        if (b == ']')
-        {
-            _brackets++;
-            return;
-        }
-
-        if (b == '>' && _brackets >= 2)
-        {
-            AddBrackets(_brackets - 2);
-            _brackets = 0;
-            _state = State.Content;
-            return;
-        }
-
-        AddBrackets(_brackets);
-        _brackets = 0;
-        if (b == '\r')
-        {
-            _afterCr = true;
-            b = (byte)'\n';
-        }
-
-        _text.Add(b);
-    }
-
-    private void AddBrackets(int count)
-    {
-        for (var k = 0; k < count; k++)
-        {
-            _text.Add((byte)']');
-        }
-    }
-
-    private void AttributeValueByte(byte b)
-    {
-        if (_afterCr)
-        {
-            _afterCr = false;
-            if (b == '\n')
-            {
-                return;
-            }
-        }
-
-        if (b == _quote)
-        {
-            var value = _value.Length == 0 ? "" : Encoding.UTF8.GetString(_value.Span);
-            if (_attributePrefix == "xmlns" || (_attributePrefix is null && _attributeLocal == "xmlns"))
-            {
-                // Namespace names repeat on every stanza; keep one instance.
-                value = _names.Get(value);
-            }
-
-            _rawAttributes.Add(new RawAttribute(_attributePrefix, _attributeLocal, value));
-            _sawSpace = false;
-            _state = State.InTag;
-            return;
-        }
-
-        switch (b)
-        {
-            case (byte)'<':
-                // XML 1.0 §3.1 (No < in Attribute Values).
-                throw NotWellFormed("'<' in an attribute value");
-            case (byte)'&':
-                BeginEntity(State.AttributeValue);
-                return;
-            case (byte)'\r':
-                _afterCr = true;
-                _value.Add((byte)' ');
-                return;
-            case (byte)'\t' or (byte)'\n':
-                // XML 1.0 §3.3.3: literal whitespace in attribute values becomes a space.
-                _value.Add((byte)' ');
-                return;
-            default:
-                _value.Add(b);
-                return;
-        }
-    }
-
-    private void BeginEntity(State returnState)
-    {
-        _entityReturn = returnState;
-        _token.Clear();
-        _state = State.Entity;
-    }
-
-    private void EntityByte(byte b)
-    {
-        if (b == '#' && _token.Length == 0)
-        {
-            _state = State.CharRef;
-            return;
-        }
-
-        if (b == ';')
-        {
-            var token = _token.Span;
-            var c = token.SequenceEqual("amp"u8) ? (byte)'&'
-                : token.SequenceEqual("lt"u8) ? (byte)'<'
-                : token.SequenceEqual("gt"u8) ? (byte)'>'
-                : token.SequenceEqual("quot"u8) ? (byte)'"'
-                : token.SequenceEqual("apos"u8) ? (byte)'\''
-                : token.IsEmpty ? throw NotWellFormed("empty entity reference")
-                : throw Restricted("only the predefined entities may be referenced");
-            EntityTarget.Add(c);
-            _state = _entityReturn;
-            return;
-        }
-
-        if (!(b >= 0x80 || IsNameStartByte(b) || (_token.Length > 0 && (b is (byte)'-' or (byte)'.' || (uint)(b - '0') <= 9))))
-        {
-            throw NotWellFormed("malformed entity reference");
-        }
-
-        if (_token.Length >= 8)
-        {
-            // Longer than any predefined entity: it can only be a reference to a declared one (RFC 6120 §11.1).
-            throw Restricted("only the predefined entities may be referenced");
-        }
-
-        _token.Add(b);
-    }
-
-    private void CharRefByte(byte b)
-    {
-        _charRefValue = 0;
-        _charRefDigits = 0;
-        _charRefHex = b == 'x';
-        _state = State.CharRefDigits;
-        if (!_charRefHex)
-        {
-            CharRefDigitByte(b);
-        }
-    }
-
-    private void CharRefDigitByte(byte b)
-    {
-        if (b == ';' && _charRefDigits > 0)
-        {
-            // XML 1.0 §4.1 (Legal Character): the referenced character must match Char.
-            if (!XmlChars.IsXmlChar(_charRefValue))
-            {
-                throw NotWellFormed("character reference to a character XML forbids");
-            }
-
-            Span<byte> utf8 = stackalloc byte[4];
-            var length = new Rune(_charRefValue).EncodeToUtf8(utf8);
-            EntityTarget.Add(utf8[..length]);
-            _state = _entityReturn;
-            return;
-        }
-
-        var digit = (uint)(b - '0') <= 9 ? b - '0'
-            : _charRefHex && (uint)((b | 0x20) - 'a') <= 5 ? (b | 0x20) - 'a' + 10
-            : throw NotWellFormed("malformed character reference");
-
-        // Clamped above the Unicode range, so leading zeros are fine and huge values cannot overflow.
-        _charRefValue = Math.Min((_charRefValue * (_charRefHex ? 16 : 10)) + digit, 0x110000);
-        _charRefDigits++;
-    }
-
-    private ByteBuffer EntityTarget => _entityReturn == State.AttributeValue ? _value : _text;
-
     private void BeginName(byte b, State state)
     {
         if (!IsNameStartByte(b))
@@ -686,47 +448,11 @@ public sealed partial class XmppStreamReader
         _token.Shrink();
     }
 
-    private void DecodeUtf8(byte b)
-    {
-        if (_utf8Need == 0)
-        {
-            (_utf8Need, _utf8Low, _utf8High, _utf8Code) = b switch
-            {
-                >= 0xC2 and <= 0xDF => (1, (byte)0x80, (byte)0xBF, b & 0x1F),
-                0xE0 => (2, (byte)0xA0, (byte)0xBF, 0),
-                0xED => (2, (byte)0x80, (byte)0x9F, 0xD), // no surrogates
-                >= 0xE1 and <= 0xEF => (2, (byte)0x80, (byte)0xBF, b & 0x0F),
-                0xF0 => (3, (byte)0x90, (byte)0xBF, 0),
-                >= 0xF1 and <= 0xF3 => (3, (byte)0x80, (byte)0xBF, b & 0x07),
-                0xF4 => (3, (byte)0x80, (byte)0x8F, 4), // nothing above U+10FFFF
-                _ => throw InvalidUtf8(),
-            };
-            return;
-        }
-
-        if (b < _utf8Low || b > _utf8High)
-        {
-            throw InvalidUtf8();
-        }
-
-        _utf8Code = (_utf8Code << 6) | (b & 0x3F);
-        _utf8Low = 0x80;
-        _utf8High = 0xBF;
-        if (--_utf8Need == 0 && _utf8Code is 0xFFFE or 0xFFFF)
-        {
-            throw NotWellFormed("U+FFFE and U+FFFF are not XML characters");
-        }
-    }
-
     private StreamErrorException ForbiddenControl(byte b) =>
         b == 0 && !_rootOpen
             // A NUL before the header is the signature of UTF-16 or UTF-32 (XML 1.0 Appendix F).
             ? new StreamErrorException(StreamErrorCondition.UnsupportedEncoding, "only UTF-8 is supported")
             : NotWellFormed($"control character U+{b:X4} is not an XML character");
-
-    private static StreamErrorException InvalidUtf8() =>
-        // RFC 6120 §4.9.3.22 and §11.6: the stream must be UTF-8.
-        new(StreamErrorCondition.UnsupportedEncoding, "invalid UTF-8");
 
     private static StreamErrorException NotWellFormed(string text) => new(StreamErrorCondition.NotWellFormed, text);
 
@@ -736,22 +462,4 @@ public sealed partial class XmppStreamReader
 
     private static bool IsNameStartByte(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a' || b == '_' || b >= 0x80;
 
-    private static byte[] Stops(string markup)
-    {
-        var stops = new List<byte>(Encoding.ASCII.GetBytes(markup));
-        for (var b = 0; b < 0x20; b++)
-        {
-            if (b is not ('\t' or '\n' or '\r'))
-            {
-                stops.Add((byte)b);
-            }
-        }
-
-        for (var b = 0x80; b <= 0xFF; b++)
-        {
-            stops.Add((byte)b);
-        }
-
-        return [.. stops];
-    }
 }

@@ -34,6 +34,13 @@ public sealed partial class XmppStreamReader
     public XmppStreamReader(XmlLimits? limits = null)
     {
         Limits = limits ?? XmlLimits.Default;
+
+        // Every limit is enforced; a zero or negative one would switch the check off or refuse everything.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxStanzaBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxDepth, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxAttributes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxNameLength, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxStreamHeaderBytes, nameof(limits));
     }
 
     public XmlLimits Limits { get; }
@@ -96,13 +103,7 @@ public sealed partial class XmppStreamReader
     /// <summary>Splits and interns the qualified name held in <paramref name="token"/> (Namespaces in XML §4 QName).</summary>
     private void ReadQName(ReadOnlySpan<byte> token, out string? prefix, out string local)
     {
-        if (_chars.Length < token.Length)
-        {
-            _chars = new char[Math.Max(token.Length, _chars.Length * 2)];
-        }
-
-        // The bytes were validated as UTF-8 on arrival, so decoding cannot fail.
-        var chars = _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(token, _chars));
+        var chars = DecodeChars(token);
         var colon = chars.IndexOf(':');
         if (colon < 0)
         {
@@ -120,6 +121,17 @@ public sealed partial class XmppStreamReader
 
         prefix = _names.Get(p);
         local = _names.Get(l);
+    }
+
+    /// <summary>Decodes into a reused buffer; the bytes were validated as UTF-8 on arrival, so this cannot fail.</summary>
+    private Span<char> DecodeChars(ReadOnlySpan<byte> utf8)
+    {
+        if (_chars.Length < utf8.Length)
+        {
+            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        }
+
+        return _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, _chars));
     }
 
     private static StreamErrorException BadName(ReadOnlySpan<char> name) =>

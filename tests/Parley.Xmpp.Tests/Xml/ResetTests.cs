@@ -1,0 +1,58 @@
+using System.Buffers;
+using Parley.Xmpp.Streams;
+using Parley.Xmpp.Xml;
+using static Parley.Xmpp.Tests.Xml.XmlTestSupport;
+
+namespace Parley.Xmpp.Tests.Xml;
+
+/// <summary>RFC 6120 §5.4.3.3 and §6.4.6: after TLS and SASL the stream restarts with a new header.</summary>
+public sealed class ResetTests
+{
+    [Fact]
+    public void Restart_after_proceed_expects_a_new_header_and_declaration()
+    {
+        var reader = new XmppStreamReader();
+        var buffer = new ReadOnlySequence<byte>(Utf8(Header + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"));
+        Assert.True(reader.TryRead(ref buffer, out _));
+        Assert.True(reader.TryRead(ref buffer, out var starttls));
+        Assert.Equal("starttls", starttls.Element!.Name);
+
+        reader.Reset();
+        Assert.Null(reader.StreamNamespace);
+        var events = Feed(reader, Utf8("<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'><db:result xmlns:db='jabber:server:dialback'/>"));
+        Assert.Equal([XmlStreamEventKind.StreamOpened, XmlStreamEventKind.Element], events.Select(e => e.Kind));
+        Assert.Equal(Namespaces.Server, reader.StreamNamespace);
+        Assert.Equal("jabber:server:dialback", events[1].Element!.Namespace);
+    }
+
+    [Fact]
+    public void Reset_discards_a_partial_stanza_and_scope()
+    {
+        var reader = new XmppStreamReader();
+        Feed(reader, Utf8(Header + "<message xmlns:p='urn:p'><body>half"));
+        reader.Reset();
+        Feed(reader, Utf8(Header));
+        var ex = Assert.Throws<StreamErrorException>(() => Feed(reader, Utf8("<p:x/>")));
+        Assert.Equal(StreamErrorCondition.BadNamespacePrefix, ex.Condition);
+    }
+
+    [Fact]
+    public void Without_reset_a_second_header_is_just_a_nested_element()
+    {
+        // The stream's children are stanzas; a second <stream:stream> opened inside the stream is one more top-level element.
+        var reader = new XmppStreamReader();
+        Feed(reader, Utf8(Header));
+        var events = Feed(reader, Utf8("<stream:stream></stream:stream>"));
+        Assert.Single(events);
+        Assert.True(events[0].Element!.Is("stream", Namespaces.Streams));
+    }
+
+    [Fact]
+    public void Reset_after_close_reads_again()
+    {
+        var reader = new XmppStreamReader();
+        Assert.Equal(2, Feed(reader, Utf8(Header + "</stream:stream>")).Count);
+        reader.Reset();
+        Assert.Equal(2, Feed(reader, Utf8(Header + "<presence/>")).Count);
+    }
+}
