@@ -22,9 +22,15 @@ public sealed class ParleyServer : IAsyncLifetime
     private ChildProcess? _server;
     private int _users;
 
-    public int C2sPort { get; } = FreePort.Next();
+    public ParleyServer()
+    {
+        C2sPort = FreePort.Next();
+        DirectTlsPort = FreePort.Next(except: C2sPort);
+    }
 
-    public int DirectTlsPort { get; } = FreePort.Next();
+    public int C2sPort { get; }
+
+    public int DirectTlsPort { get; }
 
     /// <summary>What the server printed so far, for failure messages.</summary>
     public string Output => _server?.Output ?? "";
