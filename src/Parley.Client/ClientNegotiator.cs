@@ -97,8 +97,13 @@ internal sealed class ClientNegotiator(ClientTransport transport, XmppClientOpti
         // SNI and certificate name check against the XMPP domain, not the host connected to (RFC 6120 §13.7.2).
         TargetHost = _domain,
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        RemoteCertificateValidationCallback = XmppClient.CertificateCheck(options),
+        RemoteCertificateValidationCallback = CertificateCheck(options),
     };
+
+    private static RemoteCertificateValidationCallback CertificateCheck(XmppClientOptions options) =>
+        options.AcceptUntrustedCertificates
+            ? static (_, _, _, _) => true
+            : options.CertificateValidation ?? (static (_, _, _, errors) => errors == SslPolicyErrors.None);
 
     private async Task AuthenticateAsync(Element features, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Threading.Channels;
@@ -140,6 +139,12 @@ public sealed class XmppClient : IAsyncDisposable
     public async ValueTask SendAsync(Element element, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(element);
+        if (element.Namespace.Length == 0)
+        {
+            // Written as a child of the stream it would carry xmlns='' and not be a stanza at all.
+            throw new ArgumentException($"<{element.Name}/> has no namespace; stanzas belong in {Namespaces.Client}.", nameof(element));
+        }
+
         if (Volatile.Read(ref _state) < StateConnected)
         {
             throw new InvalidOperationException("Not connected.");
@@ -396,8 +401,4 @@ public sealed class XmppClient : IAsyncDisposable
         }
     }
 
-    internal static RemoteCertificateValidationCallback CertificateCheck(XmppClientOptions options) =>
-        options.AcceptUntrustedCertificates
-            ? static (_, _, _, _) => true
-            : options.CertificateValidation ?? (static (_, _, _, errors) => errors == SslPolicyErrors.None);
 }
