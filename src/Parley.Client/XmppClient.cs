@@ -400,5 +400,4 @@ public sealed class XmppClient : IAsyncDisposable
             _completion.TrySetException(reason);
         }
     }
-
 }
