@@ -1,1 +1,1 @@
-return 0;
+return await Parley.Cli.Cli.RunAsync(args, Console.Out, Console.Error, Console.In);

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Parley.Xmpp.Addressing;
@@ -25,13 +23,10 @@ namespace Parley.Xmpp.Addressing;
 /// refused in identifiers (they are format characters) and the CONTEXTO punctuation is refused
 /// too. The Bidi Rule (RFC 8265 §3.3.3 step 4) is not checked.
 /// </remarks>
-public static class Precis
+public static partial class Precis
 {
     /// <summary>RFC 7622 §3.1: each part of a JID is at most 1023 octets of UTF-8.</summary>
     public const int MaxPartBytes = 1023;
-
-    /// <summary>RFC 1035 §2.3.4 / RFC 5890: a DNS label is at most 63 octets.</summary>
-    private const int MaxLabelBytes = 63;
 
     // Already-prepared localparts: ASCII lowercase, digits and the IdentifierClass punctuation
     // minus RFC 7622 §3.3.1's exclusions (" & ' / : < > @).
@@ -44,7 +39,12 @@ public static class Precis
 
     private static readonly SearchValues<char> LocalExclusions = SearchValues.Create("\"&'/:<>@");
 
-    private static readonly SearchValues<char> PreparedDomain = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-.");
+    // Printable ASCII, spaces included: already OpaqueString-prepared. (SearchValues rather than
+    // ContainsAnyExceptInRange, which allocates on every call in .NET 10.)
+    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create(Range('\x20', '\x7E'));
+
+    // Characters with <wide> or <narrow> decompositions (see MapWidth).
+    private static readonly SearchValues<char> WidthMapped = SearchValues.Create("\u3000" + Range('\uFF01', '\uFFEE'));
 
     public static string PrepareUsername(string value) =>
         TryPrepareUsername(value, out var prepared) ? prepared : throw Invalid("username");
@@ -64,7 +64,7 @@ public static class Precis
 
     /// <summary>True when <paramref name="value"/> is a resourcepart or password that preparation returns unchanged.</summary>
     internal static bool IsPreparedAsciiOpaque(ReadOnlySpan<char> value) =>
-        value.Length is > 0 and <= MaxPartBytes && !value.ContainsAnyExceptInRange(' ', '~');
+        value.Length is > 0 and <= MaxPartBytes && !value.ContainsAnyExcept(PrintableAscii);
 
     /// <summary>
     /// UsernameCaseMapped (RFC 8265 §3.3) plus RFC 7622 §3.3.1's exclusions: width mapping,
@@ -126,120 +126,6 @@ public static class Precis
     public static bool TryPreparePassword(string? value, [NotNullWhen(true)] out string? prepared) =>
         TryPrepareOpaque(value, out prepared);
 
-    /// <summary>
-    /// A domainpart (RFC 7622 §3.2): one trailing dot removed, IP literals kept, everything else
-    /// through IDNA2008/UTS #46 with STD3 rules and returned as a lowercase U-label name.
-    /// </summary>
-    public static bool TryPrepareDomain(string? value, [NotNullWhen(true)] out string? prepared)
-    {
-        prepared = null;
-        if (string.IsNullOrEmpty(value))
-        {
-            return false;
-        }
-
-        // RFC 7622 §3.2: a single trailing dot is stripped before any other processing.
-        var name = value[^1] == '.' ? value[..^1] : value;
-        if (name.Length == 0)
-        {
-            return false;
-        }
-
-        if (IsPreparedAsciiDomain(name))
-        {
-            prepared = name;
-            return true;
-        }
-
-        if (name[0] == '[')
-        {
-            // RFC 7622 §3.2: an IPv6 address in brackets (RFC 3986 IP-literal) is kept as is.
-            if (name[^1] == ']' && IPAddress.TryParse(name.AsSpan(1, name.Length - 2), out var address)
-                && address.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                prepared = name;
-                return true;
-            }
-
-            return false;
-        }
-
-        if (!name.AsSpan().ContainsAnyExcept(AsciiDomainCase))
-        {
-            var lower = name.ToLowerInvariant();
-            if (IsPreparedAsciiDomain(lower))
-            {
-                prepared = lower;
-                return true;
-            }
-        }
-
-        return TryIdna(name, out prepared);
-    }
-
-    private static readonly SearchValues<char> AsciiDomainCase =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.");
-
-    /// <summary>
-    /// An LDH name that IDNA would return unchanged: lowercase, labels of 1..63 characters that
-    /// neither start nor end with a hyphen and carry no hyphens in positions 3–4 (which would make
-    /// them A-labels or reserved). Dotted IPv4 addresses pass as well, which RFC 7622 §3.2 keeps.
-    /// </summary>
-    internal static bool IsPreparedAsciiDomain(ReadOnlySpan<char> name)
-    {
-        if (name.Length > MaxPartBytes || name.ContainsAnyExcept(PreparedDomain))
-        {
-            return false;
-        }
-
-        foreach (var range in name.Split('.'))
-        {
-            var label = name[range];
-            if (label.Length is 0 or > MaxLabelBytes || label[0] == '-' || label[^1] == '-'
-                || (label.Length >= 4 && label[2] == '-' && label[3] == '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool TryIdna(string name, [NotNullWhen(true)] out string? prepared)
-    {
-        prepared = null;
-        // One instance per call: IdnMapping's instance members are not documented as thread-safe,
-        // and this path only runs for non-ASCII or A-label names.
-        var idn = new IdnMapping { UseStd3AsciiRules = true, AllowUnassigned = false };
-        string ascii;
-        string unicode;
-        try
-        {
-            ascii = idn.GetAscii(name);
-            unicode = idn.GetUnicode(ascii).ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-
-        foreach (var range in ascii.AsSpan().Split('.'))
-        {
-            if (ascii.AsSpan()[range].Length is 0 or > MaxLabelBytes)
-            {
-                return false;
-            }
-        }
-
-        if (Encoding.UTF8.GetByteCount(unicode) > MaxPartBytes)
-        {
-            return false;
-        }
-
-        prepared = unicode;
-        return true;
-    }
-
     private static bool TryPrepareOpaque(string? value, [NotNullWhen(true)] out string? prepared)
     {
         prepared = null;
@@ -284,7 +170,7 @@ public static class Precis
     /// </summary>
     private static string MapWidth(string value)
     {
-        if (!value.AsSpan().ContainsAnyInRange('\uFF01', '\uFFEE') && !value.Contains('\u3000', StringComparison.Ordinal))
+        if (!value.AsSpan().ContainsAny(WidthMapped))
         {
             return value;
         }
@@ -410,6 +296,15 @@ public static class Precis
     /// <summary>RFC 8264 §9.12 (PrecisIgnorableProperties): Noncharacter_Code_Point is disallowed.</summary>
     private static bool IsNoncharacter(Rune rune) =>
         rune.Value is >= 0xFDD0 and <= 0xFDEF || (rune.Value & 0xFFFE) == 0xFFFE;
+
+    private static string Range(char first, char last) =>
+        string.Create(last - first + 1, first, static (span, start) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)(start + i);
+            }
+        });
 
     private static FormatException Invalid(string part) =>
         new($"The {part} is not valid under its PRECIS profile (RFC 8265, RFC 7622).");

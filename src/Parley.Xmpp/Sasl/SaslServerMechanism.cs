@@ -15,6 +15,8 @@ public abstract class SaslServerMechanism
     /// <summary>
     /// Processes the next client message, already base64-decoded. An empty first message means the
     /// client sent no initial response: the mechanism answers with an empty challenge (RFC 6120 §6.4.2).
+    /// Exceptions from the credential lookup are not caught here: the negotiation answers them with
+    /// temporary-auth-failure (RFC 6120 §6.5.11).
     /// </summary>
     public abstract ValueTask<SaslServerStep> StepAsync(ReadOnlyMemory<byte> clientMessage, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Parley.Xmpp.Addressing;
 
 namespace Parley.Xmpp.Sasl;
 
@@ -104,7 +105,7 @@ internal sealed class ScramServer : SaslServerMechanism
 
         // RFC 6120 §6.3.7: the SCRAM username is the localpart, PRECIS-prepared (RFC 7622 §3.3).
         // A name that cannot be prepared cannot exist, so refusing it now reveals nothing.
-        if (!Addressing.Precis.TryPrepareUsername(first.Username, out var username))
+        if (!Precis.TryPrepareUsername(first.Username, out var username))
         {
             return Fail(SaslFailureCondition.NotAuthorized);
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
@@ -56,8 +57,10 @@ internal static class ScramSyntax
     }
 
     /// <summary>RFC 5802 §7: nonce = 1*printable, printable = %x21-2B / %x2D-7E (no ',').</summary>
-    public static bool IsNonce(ReadOnlySpan<char> value) =>
-        !value.IsEmpty && !value.ContainsAnyExceptInRange('\x21', '\x7E') && !value.Contains(',');
+    public static bool IsNonce(ReadOnlySpan<char> value) => !value.IsEmpty && !value.ContainsAnyExcept(NonceChars);
+
+    private static readonly SearchValues<char> NonceChars =
+        SearchValues.Create("!\"#$%&'()*+-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     /// <summary>RFC 5802 §7: cb-name = 1*(ALPHA / DIGIT / "." / "-").</summary>
     public static bool IsChannelBindingName(ReadOnlySpan<char> value)

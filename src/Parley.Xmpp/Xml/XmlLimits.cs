@@ -6,16 +6,16 @@ public sealed record XmlLimits
     /// <summary>Bytes of one top-level element (stanza), from its '&lt;' to its end. Default 256 KiB.</summary>
     public int MaxStanzaBytes { get; init; } = 256 * 1024;
 
-    /// <summary>Element nesting below the stream root. Default 32.</summary>
+    /// <summary>Element nesting below the stream root (a stanza's own element is level 1). Default 32.</summary>
     public int MaxDepth { get; init; } = 32;
 
-    /// <summary>Attributes on one element. Default 64.</summary>
+    /// <summary>Attributes on one element, namespace declarations included. Default 64.</summary>
     public int MaxAttributes { get; init; } = 64;
 
-    /// <summary>Characters in one element or attribute name (including its prefix). Default 256.</summary>
+    /// <summary>Characters (Unicode code points) in one element or attribute name, including its prefix. Default 256.</summary>
     public int MaxNameLength { get; init; } = 256;
 
-    /// <summary>Bytes of the stream header (the opening &lt;stream:stream&gt; tag). Default 4 KiB.</summary>
+    /// <summary>Bytes of the stream header (the opening &lt;stream:stream&gt; tag); the XML declaration before it is bounded separately by the same number. Default 4 KiB.</summary>
     public int MaxStreamHeaderBytes { get; init; } = 4096;
 
     public static XmlLimits Default { get; } = new();

@@ -10,8 +10,12 @@ namespace Parley.Xmpp.Xml;
 /// <see cref="Streams.StreamErrorException"/> with the RFC 6120 condition.
 /// </summary>
 /// <remarks>
-/// The byte-level state machine lives in XmppStreamReader.Scanner.cs; this part turns completed
-/// tags into elements, resolves namespaces and emits events.
+/// The byte-level state machine lives in XmppStreamReader.Scanner.cs, character data and
+/// references in XmppStreamReader.CharacterData.cs; this part turns completed tags into
+/// elements, resolves namespaces and emits events. Prefix misuse that Namespaces in XML forbids
+/// (declaring xmlns, rebinding xml, binding the reserved namespaces, empty prefixed declarations,
+/// xmlns as an element prefix) is &lt;not-well-formed/&gt;; only a prefix used without a
+/// declaration in scope is &lt;bad-namespace-prefix/&gt; (RFC 6120 §4.9.3.2).
 /// </remarks>
 public sealed partial class XmppStreamReader
 {
@@ -45,7 +49,10 @@ public sealed partial class XmppStreamReader
 
     public XmlLimits Limits { get; }
 
-    /// <summary>The default namespace declared on the stream header (jabber:client or jabber:server), once opened.</summary>
+    /// <summary>
+    /// The default namespace declared on the stream header (jabber:client or jabber:server) once it
+    /// is opened: "" when the header declared none, null before the header (the caller checks it).
+    /// </summary>
     public string? StreamNamespace { get; private set; }
 
     /// <summary>Forgets all state so that a new stream header is expected (stream restart after TLS or SASL).</summary>

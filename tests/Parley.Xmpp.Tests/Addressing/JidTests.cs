@@ -21,6 +21,7 @@ public sealed class JidTests
     [InlineData("example.com", null, "example.com", null)]
     [InlineData("example.com/foobar", null, "example.com", "foobar")]
     [InlineData("a.example.com/b@example.net", null, "a.example.com", "b@example.net")]
+    [InlineData("juliet@example.com/a/b@c", "juliet", "example.com", "a/b@c")] // RFC 7622 §3.1: first '/' splits
     public void Rfc7622_3_5_1_valid_examples_parse(string text, string? local, string domain, string? resource)
     {
         var jid = Jid.Parse(text);
@@ -92,6 +93,7 @@ public sealed class JidTests
 
     [Theory]
     [InlineData("juliet@[2001:db8::1]/r", "[2001:db8::1]")]
+    [InlineData("juliet@[2001:DB8::A]", "[2001:db8::a]")]
     [InlineData("juliet@192.0.2.1", "192.0.2.1")]
     public void Rfc7622_3_2_ip_literals_are_kept(string text, string domain) =>
         Assert.Equal(domain, Jid.Parse(text).Domain);

@@ -55,6 +55,26 @@ public sealed class PrecisTests
         Assert.Same(name, Precis.PrepareDomain(name));
     }
 
+    [Fact]
+    public void Prepared_ascii_does_not_allocate()
+    {
+        const string name = "juliet";
+        const string domain = "im.example.com";
+        Precis.TryPrepareUsername(name, out _);
+        Precis.TryPrepareResource(name, out _);
+        Precis.TryPrepareDomain(domain, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Precis.TryPrepareUsername(name, out _);
+            Precis.TryPrepareResource(name, out _);
+            Precis.TryPrepareDomain(domain, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData("EXAMPLE.COM.", "example.com")]
     [InlineData("xn--bcher-kva.example", "b\u00FCcher.example")]

@@ -53,6 +53,15 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void Xml_declaration_bytes()
+    {
+        const string declaration = "<?xml version='1.0'    ?>";
+        var limits = new XmlLimits { MaxStreamHeaderBytes = Math.Max(declaration.Length, ShortHeader.Length) };
+        Assert.Single(Read(declaration + ShortHeader, limits));
+        AssertFails(StreamErrorCondition.PolicyViolation, declaration.Replace("    ", new string(' ', ShortHeader.Length), StringComparison.Ordinal) + ShortHeader, limits);
+    }
+
+    [Fact]
     public void Depth()
     {
         static string Nested(int depth) =>

@@ -33,6 +33,15 @@ public sealed class NamespaceTests
     }
 
     [Fact]
+    public void Stream_namespace_is_null_before_the_header_and_empty_when_undeclared()
+    {
+        var reader = new Parley.Xmpp.Xml.XmppStreamReader();
+        Assert.Null(reader.StreamNamespace);
+        Feed(reader, Utf8("<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><presence/>"));
+        Assert.Equal("", reader.StreamNamespace);
+    }
+
+    [Fact]
     public void Prefix_scope_ends_with_its_element()
     {
         AssertFails(StreamErrorCondition.BadNamespacePrefix, Header + "<message><a xmlns:p='urn:p'/><p:b/></message>");

@@ -1,0 +1,160 @@
+using System.Buffers;
+using Parley.Server.Diagnostics;
+using Parley.Server.Negotiation;
+using Parley.Xmpp;
+using Parley.Xmpp.Streams;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Connections;
+
+/// <summary>The read direction: one loop, the only consumer of the input pipe and the XML reader.</summary>
+internal sealed partial class XmppConnection
+{
+    /// <summary>Runs until the peer closes its stream (true) or the transport ends (false); stream errors are thrown.</summary>
+    private async Task<bool> ReadLoopAsync()
+    {
+        var token = _context.ConnectionClosed;
+        while (true)
+        {
+            var result = await _input.ReadAsync().ConfigureAwait(false);
+            ThrowIfTerminated();
+            var buffer = result.Buffer;
+            var action = NegotiationAction.None;
+            var peerClosed = false;
+            try
+            {
+                while (!peerClosed && action is not (NegotiationAction.StartTls or NegotiationAction.CloseStream)
+                    && _xml.TryRead(ref buffer, out var streamEvent))
+                {
+                    switch (streamEvent.Kind)
+                    {
+                        case XmlStreamEventKind.StreamOpened:
+                            _clientHeader = streamEvent.Element;
+                            action = _negotiator.OnStreamOpened(streamEvent.Element!, _xml.StreamNamespace);
+                            break;
+                        case XmlStreamEventKind.Element when _session is not null:
+                            await _server.Router.RouteAsync(_session, streamEvent.Element!, token).ConfigureAwait(false);
+                            break;
+                        case XmlStreamEventKind.Element:
+                            if (streamEvent.Element!.Is("starttls", Namespaces.Tls) && !IsWhitespace(buffer))
+                            {
+                                // RFC 6120 §5.4.3.3: nothing sent in the clear after <starttls/> may be processed
+                                // (the STARTTLS command-injection attack); refuse TLS and close (§5.4.2.2).
+                                ConnectionLog.DataAfterStartTls(Logger, ConnectionId);
+                                Send(new Element("failure", Namespaces.Tls));
+                                action = NegotiationAction.CloseStream;
+                                break;
+                            }
+
+                            action = await _negotiator.OnElementAsync(streamEvent.Element!, token).ConfigureAwait(false);
+                            break;
+                        default:
+                            peerClosed = true;
+                            break;
+                    }
+
+                    ThrowIfTerminated();
+                    if (action == NegotiationAction.RestartStream)
+                    {
+                        // RFC 6120 §6.4.6: after SASL success both sides start a new stream over the same transport.
+                        _xml.Reset();
+                        _headerSent = false;
+                    }
+                    else if (action == NegotiationAction.Bound)
+                    {
+                        _session = _negotiator.Session;
+                    }
+                }
+            }
+            finally
+            {
+                // Bytes after <starttls/> are consumed here without being parsed: they are discarded.
+                _input.AdvanceTo(action == NegotiationAction.StartTls ? buffer.End : buffer.Start, buffer.End);
+            }
+
+            if (peerClosed)
+            {
+                return true;
+            }
+
+            if (action == NegotiationAction.CloseStream)
+            {
+                return false;
+            }
+
+            if (action == NegotiationAction.StartTls)
+            {
+                await StartTlsAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (!buffer.IsEmpty || _clientHeader is not null)
+                {
+                    ConnectionLog.Lost(Logger, ConnectionId, "end of input without </stream:stream>");
+                }
+
+                return false;
+            }
+        }
+    }
+
+    private static bool IsWhitespace(ReadOnlySequence<byte> rest)
+    {
+        foreach (var segment in rest)
+        {
+            if (segment.Span.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// RFC 6120 §5.4.3.3: &lt;proceed/&gt; is flushed, then the write loop pauses while the transport is
+    /// swapped for TLS; the client then opens a new stream.
+    /// </summary>
+    private async Task StartTlsAsync()
+    {
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_outbox.Writer.TryWrite(new Outgoing(OutgoingKind.Barrier, Paused: paused, Resume: resume.Task)))
+        {
+            throw new StreamErrorException(StreamErrorCondition.ResourceConstraint);
+        }
+
+        try
+        {
+            await paused.Task.WaitAsync(_abort.Token).ConfigureAwait(false);
+            await UpgradeTransportAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            resume.TrySetResult();
+        }
+    }
+
+    private async Task UpgradeTransportAsync()
+    {
+        try
+        {
+            var (tls, state) = await _server.Tls.AuthenticateAsync(new DuplexPipeStream(_context.Transport), _directTls, _abort.Token)
+                .ConfigureAwait(false);
+            _tls = tls;
+            _input = System.IO.Pipelines.PipeReader.Create(tls, new System.IO.Pipelines.StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
+            _output = System.IO.Pipelines.PipeWriter.Create(tls, new System.IO.Pipelines.StreamPipeWriterOptions(leaveOpen: true));
+            _xml.Reset();
+            _headerSent = false;
+            _negotiator.OnTlsEstablished(state);
+            ConnectionLog.TlsEstablished(Logger, ConnectionId, tls.SslProtocol, tls.NegotiatedCipherSuite);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || _terminate is null)
+        {
+            ConnectionLog.TlsFailed(Logger, ConnectionId, e);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Buffers;
+using Parley.Server.Diagnostics;
+using Parley.Xmpp;
+using Parley.Xmpp.Streams;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Connections;
+
+/// <summary>The write direction: one loop owns the output; the close path takes it over once the loop ended.</summary>
+internal sealed partial class XmppConnection
+{
+    private static readonly byte[] StreamClose = "</stream:stream>"u8.ToArray();
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _outbox.Reader;
+        var token = _writeAbort.Token;
+        try
+        {
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var item))
+                {
+                    switch (item.Kind)
+                    {
+                        case OutgoingKind.Header:
+                            ElementWriter.WriteStreamHeader(_output, Namespaces.Client, item.Header!);
+                            break;
+                        case OutgoingKind.Element:
+                            WriteElement(item.Element!);
+                            break;
+                        default:
+                            await _output.FlushAsync(token).ConfigureAwait(false);
+                            item.Paused!.TrySetResult();
+                            await item.Resume!.WaitAsync(token).ConfigureAwait(false);
+                            break;
+                    }
+                }
+
+                // One flush per batch: everything queued while the last flush ran goes out together.
+                var flush = await _output.FlushAsync(token).ConfigureAwait(false);
+                if (flush.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (IsConnectionLoss(e))
+        {
+            // The close path decides what else can still be written.
+        }
+    }
+
+    /// <summary>
+    /// The one choke point that ends a stream: drain what was queued, write the stream error (after a
+    /// response header if none was sent, RFC 6120 §4.9.1.1) and &lt;/stream:stream&gt;, then wait a
+    /// bounded time for the peer's close (§4.4).
+    /// </summary>
+    private async Task CloseAsync(Task? writeLoop, StreamErrorException? error, bool peerClosed)
+    {
+        _outbox.Writer.TryComplete();
+        if (writeLoop is not null)
+        {
+            if (_outboxOverflowed)
+            {
+                await _writeAbort.CancelAsync().ConfigureAwait(false);
+            }
+
+            try
+            {
+                await writeLoop.WaitAsync(CloseTimeout, _server.Heartbeat.Time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await _writeAbort.CancelAsync().ConfigureAwait(false);
+                _context.Abort();
+                return;
+            }
+        }
+
+        if (writeLoop is null && error is null)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CloseTimeout, _server.Heartbeat.Time);
+        try
+        {
+            if (error is not null)
+            {
+                ConnectionLog.StreamErrorSent(Logger, ConnectionId, error.Condition, error.Text);
+                if (!_headerSent)
+                {
+                    ElementWriter.WriteStreamHeader(_output, Namespaces.Client, _negotiator.ErrorHeader(_clientHeader));
+                }
+
+                WriteElement(StreamError.Create(error.Condition, error.Text));
+            }
+
+            _output.Write(StreamClose);
+            await _output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            if (!peerClosed)
+            {
+                await AwaitPeerCloseAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsConnectionLoss(e))
+        {
+            // The peer is gone or too slow to take our close: nothing more to say.
+        }
+        finally
+        {
+            if (_tls is not null)
+            {
+                await _tls.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes an element in the stream's default namespace context. Elements of the streams namespace
+    /// (features, error) use the 'stream' prefix the header declared (RFC 6120 §4.8.3): clients that
+    /// match on prefixed names, as several do, expect &lt;stream:features/&gt;.
+    /// </summary>
+    private void WriteElement(Element element)
+    {
+        if (element.Namespace != Namespaces.Streams)
+        {
+            ElementWriter.Write(_output, element, Namespaces.Client);
+            return;
+        }
+
+        WriteAscii("<stream:");
+        WriteAscii(element.Name);
+        WriteAscii(">");
+        foreach (var child in element.Children())
+        {
+            ElementWriter.Write(_output, child, Namespaces.Client);
+        }
+
+        WriteAscii("</stream:");
+        WriteAscii(element.Name);
+        WriteAscii(">");
+    }
+
+    private void WriteAscii(string text)
+    {
+        var span = _output.GetSpan(text.Length);
+        var written = System.Text.Encoding.ASCII.GetBytes(text, span);
+        _output.Advance(written);
+    }
+
+    /// <summary>Reads (and ignores) input until the peer's &lt;/stream:stream&gt; or the end of the transport.</summary>
+    private async Task AwaitPeerCloseAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var reader = new SequenceReader<byte>(buffer);
+            var found = reader.TryReadTo(out ReadOnlySequence<byte> _, StreamClose);
+            // Keep only a possible partial close tag at the end, so memory stays bounded while waiting.
+            var keep = found ? 0 : Math.Min(buffer.Length, StreamClose.Length - 1);
+            _input.AdvanceTo(buffer.GetPosition(buffer.Length - keep), buffer.End);
+            if (found || result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Parley.Server.Accounts;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Hosting;
+
+public static class ParleyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything below the listeners: validated <see cref="ParleyOptions"/> bound from the
+    /// configuration root, the database and its migrations (applied when the host starts),
+    /// <see cref="IAccountStore"/>, the account service, the certificate and
+    /// <see cref="TimeProvider"/>. Used by the server host and, without starting a host, by the
+    /// `parley user` command.
+    /// </summary>
+    public static IServiceCollection AddParleyCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<ParleyOptions>().Bind(configuration).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ParleyOptions>, ParleyOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ParleyOptions>, ParleyOptionsValidator>());
+
+        services.TryAddSingleton<SqlProvider>(provider => CreateSqlProvider(provider.GetRequiredService<IOptions<ParleyOptions>>().Value));
+        services.TryAddSingleton<SqlDatabase>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DatabaseStartup>());
+        services.TryAddSingleton<IAccountStore, SqlAccountStore>();
+        services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<CertificateProvider>();
+        return services;
+    }
+
+    /// <summary>The one switch on Storage:Provider; the validator admits only "sqlite" for now.</summary>
+    private static SqliteProvider CreateSqlProvider(ParleyOptions options) =>
+        new(options.Storage.ConnectionString.Length != 0
+            ? options.Storage.ConnectionString
+            : SqliteProvider.ForFile(Path.Combine(options.DataDirectory, "parley.db")));
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parley.Server.Connections;
+using Parley.Server.Modules;
+using Parley.Server.Modules.Disco;
+using Parley.Server.Modules.Messages;
+using Parley.Server.Modules.Ping;
+using Parley.Server.Modules.Presence;
+using Parley.Server.Modules.Register;
+using Parley.Server.Modules.Session;
+using Parley.Server.Modules.Version;
+using Parley.Server.Negotiation;
+using Parley.Server.Routing;
+using Parley.Server.Sessions;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>
+/// Builds the server: the generic host with Kestrel serving only XMPP listeners through
+/// connection delegates (no HTTP), storage and options from the core registration, and the c2s
+/// pipeline (connections, negotiation, sessions, routing, modules).
+/// </summary>
+public static class ServerHost
+{
+    public static IHost Build(IConfiguration configuration) => Build(configuration, null, ephemeralPorts: false);
+
+    /// <param name="configureServices">Last-word service overrides (tests: in-memory stores, log capture).</param>
+    /// <param name="ephemeralPorts">Bind every enabled listener to port 0 and let the OS choose (tests); see <see cref="ListenerEndpoints"/>.</param>
+    internal static IHost Build(IConfiguration configuration, Action<IServiceCollection>? configureServices, bool ephemeralPorts, bool consoleLogging = true)
+    {
+        return new HostBuilder()
+            .ConfigureAppConfiguration(config => config.AddConfiguration(configuration))
+            .ConfigureLogging(logging =>
+            {
+                logging.AddConfiguration(configuration.GetSection("Logging"));
+                if (consoleLogging)
+                {
+                    logging.AddSimpleConsole(console => console.SingleLine = true);
+                }
+            })
+            .ConfigureServices(services =>
+            {
+                services.AddParleyCore(configuration);
+                AddXmppServer(services);
+                configureServices?.Invoke(services);
+            })
+            .ConfigureWebHost(web => web
+                .UseKestrelCore()
+                .ConfigureKestrel(kestrel => MapListeners(kestrel, ephemeralPorts))
+                .Configure(static _ => { }))
+            .Build();
+    }
+
+    private static void AddXmppServer(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Heartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<Heartbeat>());
+        services.AddSingleton<ListenerEndpoints>();
+        services.AddHostedService(sp => sp.GetRequiredService<ListenerEndpoints>());
+        services.AddSingleton<ServerTls>();
+        services.AddSingleton<C2sConnectionHandler>();
+        services.AddSingleton<NegotiationServices>();
+        services.TryAddSingleton<ISessionDirectory, LocalSessionDirectory>();
+        services.TryAddSingleton<IRemoteRouter, NoFederationRouter>();
+        services.AddSingleton<HostedDomains>();
+        services.AddSingleton<StanzaRouter>();
+
+        services.AddSingleton<DiscoModule>();
+        services.AddSingleton<PingModule>();
+        services.AddSingleton<SessionModule>();
+        services.AddSingleton<PresenceModule>();
+        services.AddSingleton<MessageModule>();
+        services.AddSingleton<VersionModule>();
+        services.AddSingleton<RegisterModule>();
+        services.AddSingleton(sp => new ModuleDispatcher(EnabledModules(sp)));
+    }
+
+    private static IEnumerable<IXmppModule> EnabledModules(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ParleyOptions>>().Value;
+        yield return services.GetRequiredService<DiscoModule>();
+        yield return services.GetRequiredService<PingModule>();
+        yield return services.GetRequiredService<SessionModule>();
+        yield return services.GetRequiredService<PresenceModule>();
+        yield return services.GetRequiredService<MessageModule>();
+        if (options.AdvertiseVersion)
+        {
+            yield return services.GetRequiredService<VersionModule>();
+        }
+
+        if (options.AllowRegistration)
+        {
+            yield return services.GetRequiredService<RegisterModule>();
+        }
+    }
+
+    private static void MapListeners(KestrelServerOptions kestrel, bool ephemeralPorts)
+    {
+        var services = kestrel.ApplicationServices;
+        var options = services.GetRequiredService<IOptions<ParleyOptions>>().Value;
+        var endpoints = services.GetRequiredService<ListenerEndpoints>();
+        var handler = services.GetRequiredService<C2sConnectionHandler>();
+
+        void Listen(string kind, int port, bool directTls)
+        {
+            if (port == 0)
+            {
+                return;
+            }
+
+            var bindPort = ephemeralPorts ? 0 : port;
+            void Configure(ListenOptions listen)
+            {
+                listen.Run(context => handler.HandleAsync(context, directTls));
+                endpoints.Add(kind, listen);
+            }
+
+            if (options.Bind.Count == 0)
+            {
+                // IPv6 any with dual mode, falling back to IPv4 any where IPv6 is unavailable.
+                kestrel.ListenAnyIP(bindPort, Configure);
+                return;
+            }
+
+            foreach (var address in options.Bind)
+            {
+                kestrel.Listen(IPAddress.Parse(address), bindPort, Configure);
+            }
+        }
+
+        Listen(ListenerEndpoints.C2s, options.C2sPort, directTls: false);
+        Listen(ListenerEndpoints.C2sTls, options.C2sTlsPort, directTls: true);
+    }
+}

@@ -1,0 +1,57 @@
+using Parley.Server.Routing;
+using Parley.Xmpp;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Modules.Disco;
+
+/// <summary>XEP-0030 service discovery for the server domain and for account bare JIDs.</summary>
+internal sealed class DiscoModule(IServiceProvider services) : IXmppModule
+{
+    // The dispatcher is built from every module, this one included, so it is looked up at query time.
+    private ModuleDispatcher Dispatcher => (ModuleDispatcher)services.GetService(typeof(ModuleDispatcher))!;
+
+    public void Map(ModuleMap map)
+    {
+        map.Feature(Namespaces.DiscoInfo);
+        map.Feature(Namespaces.DiscoItems);
+        map.Identity("server", "im", "Parley");
+        map.Iq("get", "query", Namespaces.DiscoInfo, Addressed.Server | Addressed.Account, InfoAsync);
+        map.Iq("get", "query", Namespaces.DiscoItems, Addressed.Server | Addressed.Account, ItemsAsync);
+    }
+
+    private ValueTask<IqReply> InfoAsync(IqContext context)
+    {
+        var query = new Element("query", Namespaces.DiscoInfo);
+        if (context.Payload.GetAttribute("node") is not null)
+        {
+            // XEP-0030 §3.2: no nodes are published, so a node query is for something that does not exist.
+            return ValueTask.FromResult(IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound));
+        }
+
+        if (context.Addressed == Addressed.Account)
+        {
+            // XEP-0030 §3.1 / RFC 6121 §8.5.2.1.3: the server answers for the account.
+            query.AddElement("identity").SetAttribute("category", "account").SetAttribute("type", "registered");
+        }
+        else
+        {
+            foreach (var identity in Dispatcher.Identities)
+            {
+                query.AddElement("identity")
+                    .SetAttribute("category", identity.Category)
+                    .SetAttribute("type", identity.Type)
+                    .SetAttribute("name", identity.Name);
+            }
+        }
+
+        foreach (var feature in Dispatcher.Features)
+        {
+            query.AddElement("feature").SetAttribute("var", feature);
+        }
+
+        return ValueTask.FromResult(IqReply.Result(query));
+    }
+
+    private static ValueTask<IqReply> ItemsAsync(IqContext context) =>
+        ValueTask.FromResult(IqReply.Result(new Element("query", Namespaces.DiscoItems)));
+}

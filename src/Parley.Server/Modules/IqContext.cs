@@ -1,0 +1,22 @@
+using Parley.Server.Sessions;
+using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Modules;
+
+/// <summary>One IQ get/set for a handler.</summary>
+/// <param name="Iq">The request, 'from' already stamped.</param>
+/// <param name="Payload">Its single child element.</param>
+/// <param name="Session">The sending session; null before authentication.</param>
+/// <param name="To">The addressed entity: a hosted domain or an account's bare JID.</param>
+/// <param name="Domain">The hosted domain of the stream.</param>
+/// <param name="IsSecure">Whether the stream is encrypted (or plaintext was explicitly allowed).</param>
+internal sealed record IqContext(
+    Element Iq,
+    Element Payload,
+    ClientSession? Session,
+    Jid To,
+    Addressed Addressed,
+    string Domain,
+    bool IsSecure,
+    CancellationToken CancellationToken);

@@ -1,0 +1,3 @@
+namespace Parley.Server.Modules;
+
+internal delegate ValueTask<IqReply> IqHandler(IqContext context);

@@ -1,0 +1,3 @@
+namespace Parley.Server.Modules;
+
+internal delegate ValueTask<Handling> StanzaHandler(StanzaContext context);

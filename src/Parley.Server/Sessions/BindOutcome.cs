@@ -1,0 +1,3 @@
+namespace Parley.Server.Sessions;
+
+internal readonly record struct BindOutcome(BindStatus Status, ClientSession? Replaced = null);
