@@ -102,7 +102,7 @@ internal sealed class Arguments
             : throw new UsageException($"option '{name}' needs a number, not '{value}'");
     }
 
-    /// <summary>Exactly <paramref name="count"/> positionals, or a usage error naming what they are.</summary>
+    /// <summary>Between <paramref name="min"/> and <paramref name="max"/> positionals, or a usage error naming what is missing.</summary>
     public void ExpectPositionals(int min, int max, string what)
     {
         if (Positionals.Count < min)

@@ -46,6 +46,8 @@ internal static class Cli
                 case "--version":
                     await output.WriteLineAsync("parley " + Version).ConfigureAwait(false);
                     return Success;
+                case "serve":
+                    return await ServeCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 case "user":
                     return await UserCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 default:
@@ -72,7 +74,7 @@ internal static class Cli
 
             return Failure;
         }
-        catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or FormatException or InvalidOperationException)
+        catch (Exception exception) when (exception is IOException or InvalidDataException or FormatException or InvalidOperationException)
         {
             // Unreadable configuration files, values of the wrong type, unusable certificates or
             // databases: the message names the file or key.

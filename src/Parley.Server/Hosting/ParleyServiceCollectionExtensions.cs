@@ -11,9 +11,9 @@ public static class ParleyServiceCollectionExtensions
 {
     /// <summary>
     /// Everything below the listeners: validated <see cref="ParleyOptions"/> bound from the
-    /// configuration root, the database and its migrations (applied when the host starts),
-    /// <see cref="IAccountStore"/>, the account service, the certificate and
-    /// <see cref="TimeProvider"/>. Used by the server host and, without starting a host, by the
+    /// configuration root, the database, <see cref="IAccountStore"/>, the account service, the
+    /// certificate and <see cref="TimeProvider"/>. When a host starts, the schema is migrated and
+    /// the certificate loaded or generated before any listener opens. Used by the server host and, without starting a host, by the
     /// `parley user` command.
     /// </summary>
     public static IServiceCollection AddParleyCore(this IServiceCollection services, IConfiguration configuration)
@@ -28,7 +28,7 @@ public static class ParleyServiceCollectionExtensions
 
         services.TryAddSingleton<SqlProvider>(provider => CreateSqlProvider(provider.GetRequiredService<IOptions<ParleyOptions>>().Value));
         services.TryAddSingleton<SqlDatabase>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DatabaseStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CoreStartup>());
         services.TryAddSingleton<IAccountStore, SqlAccountStore>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<CertificateProvider>();

@@ -65,7 +65,7 @@ public static class ServerHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Heartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<Heartbeat>());
-        services.AddSingleton<ListenerEndpoints>();
+        services.AddSingleton(sp => new ListenerEndpoints(sp.GetRequiredService<ILogger<ListenerEndpoints>>(), sp.GetRequiredService<IOptions<ParleyOptions>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ListenerEndpoints>());
         services.AddSingleton<ServerTls>();
         services.AddSingleton<C2sConnectionHandler>();

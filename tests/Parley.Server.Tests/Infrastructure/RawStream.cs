@@ -1,0 +1,286 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using Parley.Xmpp;
+using Parley.Xmpp.Sasl;
+using Parley.Xmpp.Streams;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A raw client stream for conversation tests (Prosody's scansion, nats' send/expect): exact bytes
+/// go out, parsed elements come back and are asserted. Every wait is on data with a timeout; nothing sleeps.
+/// </summary>
+internal sealed class RawStream : IAsyncDisposable
+{
+    public const string Header = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private readonly TcpClient _tcp;
+    private readonly XmppStreamReader _reader = new();
+    private readonly byte[] _buffer = new byte[16384];
+    private Stream _stream;
+    private byte[] _rest = [];
+
+    private RawStream(TcpClient tcp, Stream stream)
+    {
+        _tcp = tcp;
+        _stream = stream;
+    }
+
+    /// <summary>The server certificate seen in the TLS handshake.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; private set; }
+
+    public SslStream? Tls => _stream as SslStream;
+
+    public static async Task<RawStream> ConnectAsync(IPEndPoint endPoint, bool directTls = false)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(endPoint);
+        var raw = new RawStream(tcp, tcp.GetStream());
+        if (directTls)
+        {
+            await raw.HandshakeAsync("xmpp-client");
+        }
+
+        return raw;
+    }
+
+    public async Task SendAsync(string xml)
+    {
+        await _stream.WriteAsync(Encoding.UTF8.GetBytes(xml));
+        await _stream.FlushAsync();
+    }
+
+    /// <summary>The next stream event, or null at the end of the connection.</summary>
+    public async Task<XmlStreamEvent?> NextAsync()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            if (_rest.Length > 0)
+            {
+                var sequence = new ReadOnlySequence<byte>(_rest);
+                var found = _reader.TryRead(ref sequence, out var streamEvent);
+                _rest = sequence.ToArray();
+                if (found)
+                {
+                    return streamEvent;
+                }
+            }
+
+            int read;
+            try
+            {
+                read = await _stream.ReadAsync(_buffer, timeout.Token);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+
+            if (read == 0)
+            {
+                return null;
+            }
+
+            _rest = [.. _rest, .. _buffer.AsSpan(0, read)];
+        }
+    }
+
+    public async Task<Element> ExpectAsync()
+    {
+        var next = await NextAsync();
+        Assert.True(next is { Kind: XmlStreamEventKind.Element }, $"Expected an element, got {next?.Kind.ToString() ?? "end of connection"}");
+        return next!.Value.Element!;
+    }
+
+    public async Task<Element> ExpectAsync(string name, string ns)
+    {
+        var element = await ExpectAsync();
+        Assert.True(element.Is(name, ns), $"Expected <{name} xmlns='{ns}'/>, got {element}");
+        return element;
+    }
+
+    /// <summary>The next stanza of a kind, skipping presence broadcasts unless presence is asked for.</summary>
+    public async Task<Element> ExpectStanzaAsync(string name)
+    {
+        while (true)
+        {
+            var element = await ExpectAsync();
+            if (element.Name == "presence" && name != "presence")
+            {
+                continue;
+            }
+
+            Assert.True(element.Is(name, Namespaces.Client), $"Expected <{name}/>, got {element}");
+            return element;
+        }
+    }
+
+    public async Task<Element> ExpectHeaderAsync()
+    {
+        var next = await NextAsync();
+        Assert.True(next is { Kind: XmlStreamEventKind.StreamOpened }, $"Expected a stream header, got {next?.Kind.ToString() ?? "end of connection"}");
+        return next!.Value.Element!;
+    }
+
+    /// <summary>A stream error with the condition, then &lt;/stream:stream&gt;; answers with ours (RFC 6120 §4.4) and awaits the close.</summary>
+    public async Task ExpectStreamErrorAsync(StreamErrorCondition condition)
+    {
+        var next = await NextAsync();
+        if (next is { Kind: XmlStreamEventKind.StreamOpened })
+        {
+            next = await NextAsync();
+        }
+
+        Assert.True(next is { Kind: XmlStreamEventKind.Element }, $"Expected a stream error, got {next?.Kind.ToString() ?? "end of connection"}");
+        var error = next!.Value.Element!;
+        Assert.True(error.Is("error", Namespaces.Streams), $"Expected a stream error, got {error}");
+        Assert.Equal(condition, StreamError.ConditionOf(error));
+        await ExpectClosedAsync();
+    }
+
+    /// <summary>&lt;/stream:stream&gt; (answered with ours) and then the end of the connection.</summary>
+    public async Task ExpectClosedAsync()
+    {
+        var next = await NextAsync();
+        Assert.True(next is null or { Kind: XmlStreamEventKind.StreamClosed }, $"Expected the stream to close, got {next?.Element}");
+        if (next is not null)
+        {
+            try
+            {
+                await SendAsync("</stream:stream>");
+            }
+            catch (IOException)
+            {
+                // The server may already have closed the transport.
+            }
+
+            Assert.Null(await NextAsync());
+        }
+    }
+
+    /// <summary>Sends a header and returns the features after the server's header.</summary>
+    public async Task<Element> OpenAsync(string header = Header)
+    {
+        await SendAsync(header);
+        await ExpectHeaderAsync();
+        return await ExpectAsync("features", Namespaces.Streams);
+    }
+
+    public async Task StartTlsAsync()
+    {
+        await SendAsync("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        await ExpectAsync("proceed", Namespaces.Tls);
+        Assert.Empty(_rest);
+        await HandshakeAsync(null);
+    }
+
+    /// <summary>Opens, upgrades with STARTTLS and reopens; returns the post-TLS features.</summary>
+    public async Task<Element> SecureAsync()
+    {
+        await OpenAsync();
+        await StartTlsAsync();
+        return await OpenAsync();
+    }
+
+    public async Task<Element> AuthenticatePlainAsync(string user, string password)
+    {
+        await SendAsync($"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>{Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{password}"))}</auth>");
+        var reply = await ExpectAsync();
+        if (reply.Is("success", Namespaces.Sasl))
+        {
+            _reader.Reset();
+        }
+
+        return reply;
+    }
+
+    /// <summary>Runs a SCRAM exchange with the sasl branch's client; returns the final element (success or failure).</summary>
+    public async Task<Element> AuthenticateScramAsync(string mechanismName, string user, string password)
+    {
+        var context = new SaslClientContext
+        {
+            Username = user,
+            Password = password,
+            IsTlsActive = Tls is not null,
+            // A client that could bind but picks a non-PLUS mechanism would send 'y', which a binding-capable
+            // server rightly refuses as a downgrade (RFC 5802 §6); so bind only when asking for -PLUS.
+            ChannelBindingData = Tls is null || !mechanismName.EndsWith("-PLUS", StringComparison.Ordinal) ? null : type => type == ChannelBinding.TlsServerEndPoint ? EndPointBinding() : null,
+            ServerChannelBindingTypes = [ChannelBinding.TlsServerEndPoint],
+        };
+        var mechanism = SaslClientMechanisms.Select([mechanismName], context)!;
+        Assert.Equal(mechanismName, mechanism.Name);
+        await SendAsync($"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='{mechanismName}'>{SaslEncoding.Encode(mechanism.GetInitialResponse())}</auth>");
+        while (true)
+        {
+            var reply = await ExpectAsync();
+            if (reply.Is("challenge", Namespaces.Sasl))
+            {
+                Assert.True(SaslEncoding.TryDecode(reply.Text, out var challenge));
+                Assert.True(mechanism.TryRespond(challenge, out var response));
+                await SendAsync($"<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{SaslEncoding.Encode(response)}</response>");
+                continue;
+            }
+
+            if (reply.Is("success", Namespaces.Sasl))
+            {
+                Assert.True(SaslEncoding.TryDecode(reply.Text, out var additional));
+                Assert.True(mechanism.VerifySuccess(additional), "The server's SCRAM signature did not verify");
+                _reader.Reset();
+            }
+
+            return reply;
+        }
+    }
+
+    public async Task<string> BindAsync(string? resource = null)
+    {
+        var request = resource is null ? "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>" : $"<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>{resource}</resource></bind>";
+        await SendAsync($"<iq type='set' id='bind1'>{request}</iq>");
+        var reply = await ExpectStanzaAsync("iq");
+        Assert.Equal("result", reply.GetAttribute("type"));
+        Assert.Equal("bind1", reply.GetAttribute("id"));
+        return reply.Child("bind", Namespaces.Bind)!.ChildText("jid", Namespaces.Bind)!;
+    }
+
+    /// <summary>STARTTLS, PLAIN, restart, bind: returns the bound full JID.</summary>
+    public async Task<string> LoginAsync(string user, string password, string? resource = null)
+    {
+        await SecureAsync();
+        var success = await AuthenticatePlainAsync(user, password);
+        Assert.True(success.Is("success", Namespaces.Sasl), success.ToString());
+        await OpenAsync();
+        return await BindAsync(resource);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _tcp.Dispose();
+    }
+
+    private async Task HandshakeAsync(string? alpn)
+    {
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = TestServer.Domain,
+            // The test server's certificate is self-signed; trust is not what these tests are about.
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                ServerCertificate = certificate is null ? null : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                return true;
+            },
+            ApplicationProtocols = alpn is null ? null : [new SslApplicationProtocol(alpn)],
+        });
+        _stream = ssl;
+        _reader.Reset();
+    }
+
+    private byte[] EndPointBinding() => System.Security.Cryptography.SHA256.HashData(ServerCertificate!.RawData);
+}

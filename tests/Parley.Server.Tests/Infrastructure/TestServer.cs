@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parley.Server.Accounts;
+using Parley.Server.Hosting;
+using Parley.Xmpp.Addressing;
+
+namespace Parley.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real server from <see cref="ServerHost"/> on loopback with OS-chosen ports and a temporary
+/// data folder. Disposing stops it, deletes the folder and fails the test if the server logged
+/// an Error (MQTTnet's TestEnvironment).
+/// </summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly string _dataDirectory;
+
+    private TestServer(IHost host, string dataDirectory, CollectingLoggerProvider logs)
+    {
+        _host = host;
+        _dataDirectory = dataDirectory;
+        Logs = logs;
+    }
+
+    public const string Domain = "localhost";
+
+    public CollectingLoggerProvider Logs { get; }
+
+    /// <summary>Set by tests that provoke a server error on purpose.</summary>
+    public bool ErrorsExpected { get; set; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public IPEndPoint C2s => Endpoint(ListenerEndpoints.C2s);
+
+    public IPEndPoint C2sTls => Endpoint(ListenerEndpoints.C2sTls);
+
+    public static async Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
+        var values = new Dictionary<string, string?>
+        {
+            ["Domains:0"] = Domain,
+            ["DataDirectory"] = dataDirectory,
+            ["Bind:0"] = "127.0.0.1",
+            ["C2sPort"] = "5222",
+            ["C2sTlsPort"] = "5223",
+        };
+        foreach (var (key, value) in settings)
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var logs = new CollectingLoggerProvider();
+        var host = ServerHost.Build(
+            configuration,
+            services => services.AddSingleton<ILoggerProvider>(logs),
+            ephemeralPorts: true,
+            consoleLogging: false);
+        await host.StartAsync();
+        return new TestServer(host, dataDirectory, logs);
+    }
+
+    public async Task CreateAccountAsync(string user, string password)
+    {
+        var result = await Services.GetRequiredService<AccountService>().CreateAsync(Jid.Create(user, Domain), password);
+        Assert.Equal(AccountResult.Succeeded, result);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _host.StopAsync(stop.Token);
+        _host.Dispose();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file briefly on some platforms; the temp folder is disposable.
+        }
+
+        if (!ErrorsExpected)
+        {
+            var errors = Logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message} {e.Exception}").ToList();
+            Assert.True(errors.Count == 0, "The server logged errors:\n" + string.Join("\n", errors));
+        }
+    }
+
+    private IPEndPoint Endpoint(string kind) =>
+        Services.GetRequiredService<ListenerEndpoints>().Endpoints.First(e => e.Kind == kind).EndPoint;
+}
