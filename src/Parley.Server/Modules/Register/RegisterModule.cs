@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Parley.Server.Accounts;
 using Parley.Server.Diagnostics;
 using Parley.Server.Sessions;
-using Parley.Server.Accounts;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
