@@ -107,11 +107,18 @@ internal sealed class ClientNegotiator(ClientTransport transport, XmppClientOpti
 
     private async Task AuthenticateAsync(Element features, CancellationToken cancellationToken)
     {
-        var offered = features.Child("mechanisms", Namespaces.Sasl)?.Children("mechanism", Namespaces.Sasl)
+        var serverOffer = features.Child("mechanisms", Namespaces.Sasl)?.Children("mechanism", Namespaces.Sasl)
             .Select(m => m.Text.Trim())
-            .Where(name => options.SaslMechanisms is null || options.SaslMechanisms.Contains(name, StringComparer.Ordinal))
-            .ToHashSet(StringComparer.Ordinal)
+            .ToArray()
             ?? throw new XmppNegotiationException("The server offers no SASL authentication.");
+        var offered = serverOffer
+            .Where(name => options.SaslMechanisms is null || options.SaslMechanisms.Contains(name, StringComparer.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
+
+        // RFC 5802 §6: a client that could bind but sees no -PLUS sends the gs2 flag 'y', which a
+        // server that did offer -PLUS must refuse as a downgrade. When the options exclude every
+        // offered -PLUS mechanism, this client is not binding at all: say 'n' by offering no data.
+        var mayBind = offered.Any(IsPlus) || !serverOffer.Any(IsPlus);
 
         var bindingTypes = features.Child("sasl-channel-binding", Namespaces.SaslChannelBinding)?
             .Children("channel-binding", Namespaces.SaslChannelBinding)
@@ -125,7 +132,7 @@ internal sealed class ClientNegotiator(ClientTransport transport, XmppClientOpti
             Password = options.Password,
             IsTlsActive = transport.IsEncrypted,
             AllowPlainWithoutTls = options.AllowPlainWithoutTls,
-            ChannelBindingData = type => type == ChannelBinding.TlsServerEndPoint ? transport.ServerEndPointBinding() : null,
+            ChannelBindingData = mayBind ? BindingData : null,
             ServerChannelBindingTypes = bindingTypes,
         };
         var mechanism = SaslClientMechanisms.Select(offered, context)
@@ -176,6 +183,11 @@ internal sealed class ClientNegotiator(ClientTransport transport, XmppClientOpti
             }
         }
     }
+
+    /// <summary>tls-server-end-point only: tls-unique is undefined on TLS 1.3 and tls-exporter is not exposed by SslStream.</summary>
+    private byte[]? BindingData(string type) => type == ChannelBinding.TlsServerEndPoint ? transport.ServerEndPointBinding() : null;
+
+    private static bool IsPlus(string mechanism) => mechanism.EndsWith("-PLUS", StringComparison.Ordinal);
 
     private static SaslFailureCondition FailureCondition(Element failure)
     {

@@ -49,7 +49,7 @@ public sealed class XmppJsInteropTests(ParleyServer server)
 
         await using var script = Start("echo", jsAccount.Name, jsAccount.Password, parleyJid.ToString(), body);
 
-        var message = await ChatMessages.NextAsync(parley);
+        var message = await ChatMessages.NextFromAsync(parley, script);
         Assert.Equal(body, ChatMessages.Body(message));
         var from = Parley.Xmpp.Addressing.Jid.Parse(message.GetAttribute("from")!);
         Assert.Equal(jsAccount.Jid, from.Bare);

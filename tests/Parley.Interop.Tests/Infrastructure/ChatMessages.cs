@@ -32,5 +32,18 @@ internal static class ChatMessages
         throw new InvalidOperationException("The stream closed before a message arrived.");
     }
 
+    /// <summary>The next message, or a failure with the peer's output as soon as the peer process exits without sending it.</summary>
+    public static async Task<Element> NextFromAsync(XmppClient client, ChildProcess peer)
+    {
+        var message = NextAsync(client);
+        var exited = peer.WaitForExitAsync(Timeout);
+        if (await Task.WhenAny(message, exited) != message)
+        {
+            Assert.Fail($"{peer.Name} ended before sending its message. Output:\n{peer.Output}");
+        }
+
+        return await message;
+    }
+
     public static string Body(Element message) => message.ChildText("body", Namespaces.Client) ?? "";
 }

@@ -37,6 +37,20 @@ class Client(slixmpp.ClientXMPP):
         # The test server's certificate is self-signed for "localhost".
         self.ssl_context.check_hostname = False
         self.ssl_context.verify_mode = ssl.CERT_NONE
+        # slixmpp 1.8 binds channels only with tls-unique, which TLS 1.3 does not define (RFC 9266)
+        # and Parley does not offer; with -PLUS excluded it would still send the gs2 flag 'y'
+        # ("I could bind, the server can't"), which a server that offers -PLUS must refuse as a
+        # downgrade (RFC 5802 §6). Not claiming channel binding makes it send 'n', which is honest.
+        mechanisms = self["feature_mechanisms"]
+        plain_callback = mechanisms.sasl_callback
+
+        def without_channel_binding(required, optional):
+            credentials = plain_callback(required, optional)
+            if "channel_binding" in credentials:
+                credentials["channel_binding"] = None
+            return credentials
+
+        mechanisms.sasl_callback = without_channel_binding
         self.started = asyncio.get_event_loop().create_future()
         self.messages = asyncio.Queue()
         self.stream_ended = False
@@ -125,7 +139,7 @@ async def main(argv):
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.basicConfig(level=logging.DEBUG if "PARLEY_DEBUG" in __import__("os").environ else logging.WARNING, stream=sys.stderr)
     try:
         asyncio.get_event_loop().run_until_complete(main(sys.argv))
     except Exception as error:  # noqa: BLE001 - every failure becomes the machine-readable result
