@@ -17,6 +17,7 @@ line is {"result": "ok"} (exit 0) or {"result": "fail", "reason": ...} (exit 1).
 import asyncio
 import json
 import logging
+import os
 import ssl
 import sys
 
@@ -139,7 +140,8 @@ async def main(argv):
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.DEBUG if "PARLEY_DEBUG" in __import__("os").environ else logging.WARNING, stream=sys.stderr)
+    # PARLEY_DEBUG=1 logs every stanza slixmpp sends and receives (to stderr).
+    logging.basicConfig(level=logging.DEBUG if os.environ.get("PARLEY_DEBUG") else logging.WARNING, stream=sys.stderr)
     try:
         asyncio.get_event_loop().run_until_complete(main(sys.argv))
     except Exception as error:  # noqa: BLE001 - every failure becomes the machine-readable result
