@@ -122,7 +122,7 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
                 return IqReply.Fail(StanzaErrorCondition.NotAcceptable);
         }
 
-        NegotiationLog.Registered(logger, account.ToString());
+        ModuleLog.Registered(logger, account.ToString());
         return IqReply.Empty;
     }
 
