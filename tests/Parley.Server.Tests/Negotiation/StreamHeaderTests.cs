@@ -113,6 +113,16 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
+    [Trait("Conformance", "RFC6120 §4.9.3.4 §4.9.1.1")]
+    public async Task Silent_client_gets_a_header_then_connection_timeout()
+    {
+        await using var server = await TestServer.StartAsync(("Limits:NegotiationTimeoutSeconds", "1"));
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        Assert.Equal("localhost", (await client.ExpectHeaderAsync()).GetAttribute("from"));
+        await client.ExpectStreamErrorAsync(StreamErrorCondition.ConnectionTimeout);
+    }
+
+    [Fact]
     [Trait("Conformance", "RFC6120 §6.1 §4.9.3.12")]
     public async Task Stanza_before_authentication_gets_not_authorized()
     {
