@@ -25,6 +25,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     /// <summary>RFC 6120 §4.4: how long to wait for the peer's &lt;/stream:stream&gt; after ours.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
+    private const int MinimumOutboundQueueLength = 16;
+
     private readonly ConnectionContext _context;
     private readonly C2sConnectionHandler _server;
     private readonly Channel<Outgoing> _outbox;
@@ -53,7 +55,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         _input = context.Transport.Input;
         _output = context.Transport.Output;
         var limits = server.Options.Limits;
-        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(Math.Max(limits.OutboundQueueLength, 16))
+        // Negotiation queues a few items back to back (header, features), so the queue never goes below 16.
+        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(Math.Max(limits.OutboundQueueLength, MinimumOutboundQueueLength))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,

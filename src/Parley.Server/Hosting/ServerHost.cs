@@ -140,6 +140,12 @@ public static class ServerHost
             }
         }
 
+        if (options.C2sPort == 0 && options.C2sTlsPort == 0)
+        {
+            // Kestrel would otherwise fall back to an HTTP listener on localhost:5000.
+            throw new InvalidOperationException("C2sPort and C2sTlsPort are both 0: no listener to start.");
+        }
+
         Listen(ListenerEndpoints.C2s, options.C2sPort, directTls: false);
         Listen(ListenerEndpoints.C2sTls, options.C2sTlsPort, directTls: true);
     }

@@ -62,7 +62,21 @@ internal sealed class TestServer : IAsyncDisposable
             services => services.AddSingleton<ILoggerProvider>(logs),
             ephemeralPorts: true,
             consoleLogging: false);
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+
+            throw;
+        }
+
         return new TestServer(host, dataDirectory, logs);
     }
 

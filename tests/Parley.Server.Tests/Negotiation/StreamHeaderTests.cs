@@ -113,6 +113,13 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
+    public async Task Both_client_ports_disabled_fails_the_start()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(("C2sPort", "0"), ("C2sTlsPort", "0")));
+        Assert.Contains("C2sPort", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("Conformance", "RFC6120 §4.9.3.4 §4.9.1.1")]
     public async Task Silent_client_gets_a_header_then_connection_timeout()
     {
