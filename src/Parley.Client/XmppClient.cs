@@ -227,6 +227,13 @@ public sealed class XmppClient : IAsyncDisposable
     /// </summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
+        if (Interlocked.CompareExchange(ref _state, StateClosed, StateNew) == StateNew)
+        {
+            // Never connected: nothing to close, but Completion must not stay pending.
+            Finish(null);
+            return;
+        }
+
         Interlocked.CompareExchange(ref _state, StateClosing, StateConnected);
         _outbox.Writer.TryComplete();
         await _run.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -170,4 +170,16 @@ public sealed class ClientProtocolTests
         var failure = await Assert.ThrowsAsync<XmppNegotiationException>(() => connecting);
         Assert.Contains("No acceptable SASL mechanism", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_client_closed_before_connecting_is_complete_and_cannot_connect()
+    {
+        var client = new XmppClient(Options(port: 1));
+
+        await client.DisposeAsync();
+
+        await client.Completion;
+        Assert.Null(await client.ReadStanzaAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
+    }
 }
