@@ -7,16 +7,24 @@ namespace Parley.Server.Hosting;
 /// </summary>
 public sealed class ParleyOptions
 {
-    /// <summary>The domains this server hosts (virtual hosts). Default: ["localhost"].</summary>
+    /// <summary>
+    /// The domains this server hosts (virtual hosts), keys Domains:0, Domains:1... Default: ["localhost"].
+    /// Held in prepared form (RFC 7622 §3.2: lowercase, IDNA U-labels, no trailing dot); each must be
+    /// valid and listed once.
+    /// </summary>
     public List<string> Domains { get; set; } = [];
 
-    /// <summary>Folder for the database, the generated certificate and other state. Default "data" (relative to the working directory).</summary>
+    /// <summary>
+    /// Folder for the database (parley.db), the generated certificate (certificate.pfx) and other
+    /// state; created with mode 0700 on Unix, its files 0600. Default "data", relative to the working
+    /// directory and made absolute at start.
+    /// </summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Addresses to listen on; empty means every IPv4 and IPv6 address.</summary>
+    /// <summary>IP addresses to listen on (Bind:0, Bind:1...); each must be an IPv4 or IPv6 literal. Default empty: every IPv4 and IPv6 address.</summary>
     public List<string> Bind { get; set; } = [];
 
-    /// <summary>Client port with STARTTLS (RFC 6120). 0 disables it. Default 5222.</summary>
+    /// <summary>Client port with STARTTLS (RFC 6120). 0 disables it; 0 to 65535, not equal to C2sTlsPort. Default 5222.</summary>
     public int C2sPort { get; set; } = 5222;
 
     /// <summary>Client port with direct TLS (XEP-0368). 0 disables it. Default 5223.</summary>
@@ -25,10 +33,13 @@ public sealed class ParleyOptions
     /// <summary>Permit authentication on unencrypted streams (loopback benchmarks and tests only). Default false.</summary>
     public bool AllowPlaintextAuth { get; set; }
 
+    /// <summary>The server certificate (keys Tls:*).</summary>
     public TlsOptions Tls { get; set; } = new();
 
+    /// <summary>The database (keys Storage:*).</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>Resource limits (keys Limits:*); each must be greater than 0.</summary>
     public LimitOptions Limits { get; set; } = new();
 
     /// <summary>In-band registration (XEP-0077). Default false.</summary>
@@ -40,22 +51,30 @@ public sealed class ParleyOptions
 
 public sealed class TlsOptions
 {
-    /// <summary>A PKCS#12 or PEM certificate file; empty means a self-signed certificate generated in the data folder on first start.</summary>
+    /// <summary>
+    /// A PKCS#12 (.pfx/.p12) or PEM certificate file, told apart by content; it must exist and come
+    /// with its private key. Default empty: a self-signed certificate (ECDSA P-256, 10 years, every
+    /// domain as a DNS subjectAltName) generated as &lt;DataDirectory&gt;/certificate.pfx on first
+    /// start and reused until it is a day from expiry or a configured domain is missing from it.
+    /// </summary>
     public string CertificatePath { get; set; } = "";
 
-    /// <summary>The PEM private key when CertificatePath is a PEM certificate.</summary>
+    /// <summary>The PEM private key when CertificatePath is a PEM certificate. Default empty: the key is read from the certificate file itself.</summary>
     public string KeyPath { get; set; } = "";
 
-    /// <summary>Password of a PKCS#12 certificate file, if any.</summary>
+    /// <summary>Password of a PKCS#12 file, or of an encrypted PEM key. Default empty (none). Never logged.</summary>
     public string CertificatePassword { get; set; } = "";
 }
 
 public sealed class StorageOptions
 {
-    /// <summary>"sqlite" (default). PostgreSQL comes later.</summary>
+    /// <summary>"sqlite" (default; the only provider so far). PostgreSQL comes later.</summary>
     public string Provider { get; set; } = "sqlite";
 
-    /// <summary>Empty means &lt;DataDirectory&gt;/parley.db for SQLite.</summary>
+    /// <summary>
+    /// A Microsoft.Data.Sqlite connection string. Default empty: &lt;DataDirectory&gt;/parley.db. Parley
+    /// sets WAL journal mode and a 10 s busy timeout either way, so `parley user` can run beside the server.
+    /// </summary>
     public string ConnectionString { get; set; } = "";
 }
 

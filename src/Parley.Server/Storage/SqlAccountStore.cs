@@ -15,7 +15,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
         var key = Key(account);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var insert = Command(connection, transaction, "INSERT INTO accounts (jid, domain, created_at) VALUES (@jid, @domain, @created_at) ON CONFLICT (jid) DO NOTHING"))
+        await using (var insert = connection.CreateCommand(transaction, "INSERT INTO accounts (jid, domain, created_at) VALUES (@jid, @domain, @created_at) ON CONFLICT (jid) DO NOTHING"))
         {
             insert.AddParameter("@jid", key);
             insert.AddParameter("@domain", account.Domain);
@@ -55,7 +55,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
         // Deleted explicitly rather than through ON DELETE CASCADE so the result does not depend
         // on the engine enforcing foreign keys.
         await DeleteCredentialsAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false);
-        await using var delete = Command(connection, transaction, "DELETE FROM accounts WHERE jid = @jid");
+        await using var delete = connection.CreateCommand(transaction, "DELETE FROM accounts WHERE jid = @jid");
         delete.AddParameter("@jid", key);
         var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
     public async Task<IReadOnlyList<Jid>> ListAsync(string? domain, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, domain is null
+        await using var command = connection.CreateCommand(null, domain is null
             ? "SELECT jid FROM accounts ORDER BY jid"
             : "SELECT jid FROM accounts WHERE domain = @domain ORDER BY jid");
         if (domain is not null)
@@ -94,7 +94,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
     {
         var key = Key(account);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT salt, iterations, stored_key, server_key FROM account_credentials WHERE jid = @jid AND hash = @hash");
+        await using var command = connection.CreateCommand(null, "SELECT salt, iterations, stored_key, server_key FROM account_credentials WHERE jid = @jid AND hash = @hash");
         command.AddParameter("@jid", key);
         command.AddParameter("@hash", HashName(hash));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -125,24 +125,16 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
         _ => throw new ArgumentOutOfRangeException(nameof(hash)),
     };
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
     private static async Task<bool> ExistsAsync(DbConnection connection, DbTransaction? transaction, string key, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "SELECT 1 FROM accounts WHERE jid = @jid");
+        await using var command = connection.CreateCommand(transaction, "SELECT 1 FROM accounts WHERE jid = @jid");
         command.AddParameter("@jid", key);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
     private static async Task DeleteCredentialsAsync(DbConnection connection, DbTransaction transaction, string key, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "DELETE FROM account_credentials WHERE jid = @jid");
+        await using var command = connection.CreateCommand(transaction, "DELETE FROM account_credentials WHERE jid = @jid");
         command.AddParameter("@jid", key);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -151,7 +143,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
     {
         foreach (var credential in credentials)
         {
-            await using var command = Command(connection, transaction, "INSERT INTO account_credentials (jid, hash, salt, iterations, stored_key, server_key) VALUES (@jid, @hash, @salt, @iterations, @stored_key, @server_key)");
+            await using var command = connection.CreateCommand(transaction, "INSERT INTO account_credentials (jid, hash, salt, iterations, stored_key, server_key) VALUES (@jid, @hash, @salt, @iterations, @stored_key, @server_key)");
             command.AddParameter("@jid", key);
             command.AddParameter("@hash", HashName(credential.Hash));
             command.AddParameter("@salt", credential.Salt);

@@ -37,58 +37,55 @@ internal sealed class SqlDatabase(SqlProvider provider, TimeProvider time, ILogg
         await provider.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var migrations = SqlMigration.Load(provider.MigrationsFolder);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var create = connection.CreateCommand())
+        await using (var create = connection.CreateCommand(null, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
         {
-            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var newest = await ScalarAsync(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false);
+        long newest;
+        await using (var select = connection.CreateCommand(null, "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+        {
+            newest = await select.ExecuteInt64Async(cancellationToken).ConfigureAwait(false);
+        }
+
         if (newest > migrations[^1].Version)
         {
             throw new InvalidOperationException($"The database schema is at version {newest}, newer than this Parley knows ({migrations[^1].Version}); upgrade Parley.");
         }
 
-        foreach (var migration in migrations)
+        foreach (var migration in migrations.Where(m => m.Version > newest))
         {
-            if (migration.Version <= newest)
-            {
-                continue;
-            }
-
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var applied = await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM schema_version WHERE version = @version", cancellationToken, migration.Version).ConfigureAwait(false);
-            if (applied == 0)
-            {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = migration.Sql;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-                await using var record = connection.CreateCommand();
-                record.Transaction = transaction;
-                record.CommandText = "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @applied_at)";
-                record.AddParameter("@version", migration.Version);
-                record.AddParameter("@name", migration.Name);
-                record.AddParameter("@applied_at", time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                Log.MigrationApplied(logger, migration.Version, migration.Name);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, int? version = null)
+    /// <summary>One migration in its own write transaction, skipped when another process applied it first.</summary>
+    private async Task ApplyAsync(DbConnection connection, SqlMigration migration, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        if (version is { } value)
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var check = connection.CreateCommand(transaction, "SELECT COUNT(*) FROM schema_version WHERE version = @version"))
         {
-            command.AddParameter("@version", value);
+            check.AddParameter("@version", migration.Version);
+            if (await check.ExecuteInt64Async(cancellationToken).ConfigureAwait(false) != 0)
+            {
+                return;
+            }
         }
 
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        await using (var apply = connection.CreateCommand(transaction, migration.Sql))
+        {
+            await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var record = connection.CreateCommand(transaction, "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @applied_at)"))
+        {
+            record.AddParameter("@version", migration.Version);
+            record.AddParameter("@name", migration.Name);
+            record.AddParameter("@applied_at", time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Log.MigrationApplied(logger, migration.Version, migration.Name);
     }
 }

@@ -7,6 +7,8 @@ namespace Parley.Server.Storage;
 /// <summary>
 /// SQLite through Microsoft.Data.Sqlite: one file, WAL journal so readers never block the writer,
 /// and a busy timeout so the running server and the `parley user` command can write the same file.
+/// Microsoft.Data.Sqlite begins transactions as BEGIN IMMEDIATE, so a writer takes the lock up
+/// front and waits out the busy timeout instead of failing when a read would upgrade to a write.
 /// </summary>
 internal sealed class SqliteProvider(string connectionString) : SqlProvider
 {

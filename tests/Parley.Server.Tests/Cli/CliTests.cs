@@ -16,22 +16,30 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task User_add_list_passwd_remove()
     {
-        var add = await RunAsync(["user", "add", "Alice@LocalHost", "--data", _data.Path, "--password", "first"]);
+        var add = await RunAsync(["user", "add", "Alice@LocalHost", "--data", _data.Path, "--password", "Pw-first-7c1e"]);
         Assert.Equal((0, "Created alice@localhost\n", ""), add);
 
-        var piped = await RunAsync(["user", "add", "bob@localhost", "--data", _data.Path], input: "from stdin\n");
+        var piped = await RunAsync(["user", "add", "bob@localhost", "--data", _data.Path], input: "Pw-stdin-4b2f\n");
         Assert.Equal(0, piped.Code);
 
         Assert.Equal((0, "alice@localhost\nbob@localhost\n", ""), await RunAsync(["user", "list", "--data", _data.Path]));
         Assert.Equal((0, "alice@localhost\nbob@localhost\n", ""), await RunAsync(["user", "list", "LOCALHOST", "--data", _data.Path]));
 
-        var passwd = await RunAsync(["user", "passwd", "alice@localhost", "--data", _data.Path], input: "second\n");
+        var passwd = await RunAsync(["user", "passwd", "alice@localhost", "--data", _data.Path], input: "Pw-second-9d3a\n");
         Assert.Equal((0, "Changed the password of alice@localhost\n", ""), passwd);
-        await AssertPasswordAsync("alice@localhost", "second");
-        await AssertPasswordAsync("bob@localhost", "from stdin");
+        await AssertPasswordAsync("alice@localhost", "Pw-second-9d3a");
+        await AssertPasswordAsync("bob@localhost", "Pw-stdin-4b2f");
 
         Assert.Equal((0, "Removed bob@localhost\n", ""), await RunAsync(["user", "remove", "bob@localhost", "--data", _data.Path]));
         Assert.Equal((0, "alice@localhost\n", ""), await RunAsync(["user", "list", "--data", _data.Path]));
+
+        // Only SCRAM verifiers are stored (RFC 5802 §3): no password appears in any database file.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_data.Path))
+        {
+            var content = System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file));
+            Assert.DoesNotContain("Pw-", content, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
