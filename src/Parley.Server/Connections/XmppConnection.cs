@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Security;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Diagnostics;
 using Parley.Server.Modules.Events;
@@ -42,6 +43,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private StreamErrorException? _terminate;
     private volatile bool _headerSent;
     private volatile bool _outboxOverflowed;
+    private volatile bool _closing;
 
     public XmppConnection(ConnectionContext context, C2sConnectionHandler server, bool directTls)
     {
@@ -60,6 +62,10 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         _negotiator = new C2sNegotiator(server.Negotiation, this, this, directTls);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
+
+        // RFC 6120 §4.9.3.17: when the host stops, Kestrel asks each connection to close; tell the client why.
+        context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+            .Register(() => Terminate(StreamErrorCondition.SystemShutdown));
     }
 
     public string ConnectionId => _context.ConnectionId;
@@ -142,7 +148,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             return true;
         }
 
-        if (_terminate is null && !_outboxOverflowed)
+        if (!_closing && _terminate is null && !_outboxOverflowed)
         {
             // Never block the sender: a reader this slow is disconnected (MQTTnet's bounded outbox idea).
             _outboxOverflowed = true;

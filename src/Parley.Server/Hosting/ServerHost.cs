@@ -42,6 +42,8 @@ public static class ServerHost
             .ConfigureLogging(logging =>
             {
                 logging.AddConfiguration(configuration.GetSection("Logging"));
+                // Kestrel's lifetime messages announce "http://" addresses; ListenerEndpoints logs the XMPP ones.
+                logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
                 if (consoleLogging)
                 {
                     logging.AddSimpleConsole(console => console.SingleLine = true);

@@ -72,6 +72,12 @@ internal sealed class TestServer : IAsyncDisposable
         Assert.Equal(AccountResult.Succeeded, result);
     }
 
+    public async Task StopAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _host.StopAsync(stop.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -123,6 +123,19 @@ public sealed class StreamHeaderTests
         await client.ExpectStreamErrorAsync(StreamErrorCondition.NotAuthorized);
     }
 
+    [Fact]
+    [Trait("Conformance", "RFC6120 §4.9.3.17")]
+    public async Task Stopping_the_server_ends_streams_with_system_shutdown()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CreateAccountAsync("juliet", "secret");
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        await client.LoginAsync("juliet", "secret");
+        var stopping = server.StopAsync();
+        await client.ExpectStreamErrorAsync(StreamErrorCondition.SystemShutdown);
+        await stopping;
+    }
+
     private static async Task<Parley.Xmpp.Xml.XmlStreamEvent?> ExpectCloseTagThenEndAsync(RawStream client)
     {
         var closed = await client.NextAsync();
