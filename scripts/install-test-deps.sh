@@ -19,8 +19,8 @@ else
         sudo_cmd=(sudo -n)
     fi
     echo "install-test-deps: installing python3-slixmpp"
-    "${sudo_cmd[@]}" apt-get update </dev/null
-    "${sudo_cmd[@]}" apt-get install -y --no-install-recommends python3-slixmpp </dev/null
+    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 update </dev/null
+    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-slixmpp </dev/null
 fi
 
 if [ -f "$interop/node_modules/.package-lock.json" ] \

@@ -69,7 +69,7 @@ public sealed class XmppClient : IAsyncDisposable
     public string? SaslMechanism { get; private set; }
 
     /// <summary>The TLS protocol of the stream, or <see cref="SslProtocols.None"/> in the clear.</summary>
-    public SslProtocols TlsProtocol => _transport?.TlsProtocol ?? SslProtocols.None;
+    public SslProtocols TlsProtocol { get; private set; }
 
     public bool IsConnected => Volatile.Read(ref _state) == StateConnected;
 
@@ -105,6 +105,7 @@ public sealed class XmppClient : IAsyncDisposable
             var negotiator = new ClientNegotiator(_transport, _options);
             Jid = await negotiator.NegotiateAsync(timeout.Token).ConfigureAwait(false);
             SaslMechanism = negotiator.Mechanism;
+            TlsProtocol = _transport.TlsProtocol;
         }
         catch (Exception ex)
         {
@@ -227,6 +228,13 @@ public sealed class XmppClient : IAsyncDisposable
     /// </summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
+        if (Interlocked.CompareExchange(ref _state, StateClosed, StateNew) == StateNew)
+        {
+            // Never connected: nothing to close, but Completion must not stay pending.
+            Finish(null);
+            return;
+        }
+
         Interlocked.CompareExchange(ref _state, StateClosing, StateConnected);
         _outbox.Writer.TryComplete();
         await _run.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -260,7 +268,7 @@ public sealed class XmppClient : IAsyncDisposable
             reason = await reading.ConfigureAwait(false);
             Interlocked.CompareExchange(ref _state, StateClosing, StateConnected);
             _outbox.Writer.TryComplete();
-            await Task.WhenAny(writing, Task.Delay(_options.CloseTimeout)).ConfigureAwait(false);
+            await EndsInTimeAsync(writing).ConfigureAwait(false);
         }
         else
         {
@@ -270,10 +278,9 @@ public sealed class XmppClient : IAsyncDisposable
             _outbox.Writer.TryComplete();
             if (reason is null)
             {
-                var finished = await Task.WhenAny(reading, Task.Delay(_options.CloseTimeout)).ConfigureAwait(false);
-                reason = finished != reading
-                    ? new TimeoutException($"The server did not close its stream within {_options.CloseTimeout}.")
-                    : await reading.ConfigureAwait(false) as StreamErrorException;
+                reason = await EndsInTimeAsync(reading).ConfigureAwait(false)
+                    ? await reading.ConfigureAwait(false) as StreamErrorException
+                    : new TimeoutException($"The server did not close its stream within {_options.CloseTimeout}.");
             }
         }
 
@@ -282,6 +289,20 @@ public sealed class XmppClient : IAsyncDisposable
         await Task.WhenAll(reading, writing).ConfigureAwait(false);
         await transport.DisposeAsync().ConfigureAwait(false);
         Finish(reason);
+    }
+
+    /// <summary>Whether a loop (which never throws) ends within <see cref="XmppClientOptions.CloseTimeout"/>.</summary>
+    private async Task<bool> EndsInTimeAsync(Task loop)
+    {
+        try
+        {
+            await loop.WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Reads until the server's stream ends; returns null for a clean close, otherwise why it ended. Never throws.</summary>

@@ -13,6 +13,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
 {
     // RFC 6120 §5, §6, §7; RFC 5802 + RFC 5929 channel binding; XEP-0440.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §5.4 §6.4; RFC 5802 §6; RFC 5929 §4.1; XEP-0440")]
     public async Task Starttls_login_uses_scram_sha_256_plus_with_channel_binding()
     {
         var account = await server.CreateAccountAsync("e2estarttls");
@@ -30,6 +31,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
 
     // XEP-0368: TLS from the first byte on the direct TLS port.
     [Fact]
+    [Trait("Conformance", "XEP-0368; RFC 6120 §7.6")]
     public async Task Direct_tls_login_binds_the_requested_resource()
     {
         var account = await server.CreateAccountAsync("e2edirect");
@@ -45,6 +47,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
     }
 
     [Theory]
+    [Trait("Conformance", "RFC 7677; RFC 5802 §5")]
     [InlineData(SaslMechanismNames.ScramSha256)]
     [InlineData(SaslMechanismNames.ScramSha1)]
     [InlineData(SaslMechanismNames.ScramSha1Plus)]
@@ -60,6 +63,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
 
     // RFC 6120 §6.5.10: wrong credentials end in <not-authorized/>.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §6.5.10")]
     public async Task Wrong_password_fails_with_not_authorized()
     {
         var account = await server.CreateAccountAsync("e2ewrong");
@@ -72,6 +76,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
     }
 
     [Fact]
+    [Trait("Conformance", "RFC 6120 §6.5.10")]
     public async Task Unknown_account_fails_like_a_wrong_password()
     {
         var ghost = new TestAccount(Parley.Xmpp.Addressing.Jid.Parse($"nobody{Guid.NewGuid():N}@{ParleyServer.Domain}"), "nobody", "secret");
@@ -84,6 +89,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
 
     // RFC 6120 §8.5.3.2.1 / RFC 6121 §8.5.3: a message to a bound full JID is delivered to that resource.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §8.5.3.2.1")]
     public async Task Two_clients_exchange_messages()
     {
         var alice = await server.CreateAccountAsync("e2ealice");
@@ -106,6 +112,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
 
     // RFC 6120 §8.2.3: every IQ get/set is answered with a result or an error of the same id.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §8.2.3")]
     public async Task Iq_to_the_server_is_answered_by_id()
     {
         var account = await server.CreateAccountAsync("e2eiq");
@@ -125,6 +132,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
 
     // RFC 6120 §4.4: we send </stream:stream>, the server answers with its own, then TCP closes.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §4.4")]
     public async Task Close_completes_the_closing_handshake()
     {
         var account = await server.CreateAccountAsync("e2eclose");
@@ -141,6 +149,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
 
     // RFC 6120 §7.7.2.2: binding a resource already in use ends the older session with <conflict/> (or refuses the new one).
     [Fact]
+    [Trait("Conformance", "RFC 6120 §7.7.2.2")]
     public async Task Resource_conflict_is_reported_as_a_stream_error_or_bind_failure()
     {
         var account = await server.CreateAccountAsync("e2econflict");

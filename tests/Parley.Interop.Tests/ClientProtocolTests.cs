@@ -28,6 +28,7 @@ public sealed class ClientProtocolTests
     };
 
     [Fact]
+    [Trait("Conformance", "RFC 6120 §7.6.1")]
     public async Task Login_binds_the_jid_the_server_returns_and_stanzas_flow_both_ways()
     {
         await using var server = new ScriptedServer();
@@ -55,6 +56,7 @@ public sealed class ClientProtocolTests
 
     // RFC 6120 §8.2.3: the answer is matched by id, and does not reach the stanza queue.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §8.2.3")]
     public async Task Iq_answers_are_matched_by_id()
     {
         await using var server = new ScriptedServer();
@@ -85,6 +87,7 @@ public sealed class ClientProtocolTests
 
     // RFC 6120 §4.9: a stream error ends the stream; the client surfaces its condition.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §4.9")]
     public async Task A_stream_error_from_the_server_surfaces_with_its_condition()
     {
         await using var server = new ScriptedServer();
@@ -111,6 +114,7 @@ public sealed class ClientProtocolTests
 
     // RFC 6120 §4.4: when the server closes first, the client answers with its own closing tag.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §4.4")]
     public async Task A_server_close_is_answered_and_ends_the_stream_cleanly()
     {
         await using var server = new ScriptedServer();
@@ -130,6 +134,7 @@ public sealed class ClientProtocolTests
 
     // RFC 6120 §4.4: the client waits for the server's closing tag, but only for CloseTimeout.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §4.4")]
     public async Task Close_gives_up_on_a_server_that_never_answers()
     {
         await using var server = new ScriptedServer();
@@ -146,6 +151,7 @@ public sealed class ClientProtocolTests
 
     // RFC 6120 §5.3.1: with TLS required, a server that offers no STARTTLS is refused.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §5.3.1")]
     public async Task Required_tls_that_is_not_offered_fails_negotiation()
     {
         await using var server = new ScriptedServer();
@@ -159,6 +165,7 @@ public sealed class ClientProtocolTests
 
     // RFC 6120 §13.8: PLAIN is not used in the clear unless explicitly allowed.
     [Fact]
+    [Trait("Conformance", "RFC 6120 §13.8")]
     public async Task Plain_is_refused_without_tls_unless_allowed()
     {
         await using var server = new ScriptedServer();
@@ -169,5 +176,17 @@ public sealed class ClientProtocolTests
 
         var failure = await Assert.ThrowsAsync<XmppNegotiationException>(() => connecting);
         Assert.Contains("No acceptable SASL mechanism", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_closed_before_connecting_is_complete_and_cannot_connect()
+    {
+        var client = new XmppClient(Options(port: 1));
+
+        await client.DisposeAsync();
+
+        await client.Completion;
+        Assert.Null(await client.ReadStanzaAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
     }
 }

@@ -15,6 +15,7 @@ public sealed class SlixmppInteropTests(ParleyServer server)
     private static readonly string Script = Path.Combine(RepositoryPaths.InteropScripts, "slixmpp_chat.py");
 
     [Fact]
+    [Trait("Conformance", "RFC 6120 §4.4 §5 §6 §7")]
     public async Task Two_slixmpp_clients_log_in_with_scram_and_exchange_a_message()
     {
         var alice = await server.CreateAccountAsync("slixalice");
@@ -40,6 +41,7 @@ public sealed class SlixmppInteropTests(ParleyServer server)
     }
 
     [Fact]
+    [Trait("Conformance", "RFC 6120 §8.5.3.2.1")]
     public async Task Slixmpp_and_a_Parley_client_exchange_messages_both_ways()
     {
         var parleyAccount = await server.CreateAccountAsync("slixpeer");

@@ -15,6 +15,7 @@ public sealed class XmppJsInteropTests(ParleyServer server)
     private static readonly string Script = Path.Combine(RepositoryPaths.InteropScripts, "xmpp_chat.mjs");
 
     [Fact]
+    [Trait("Conformance", "RFC 6120 §4.4 §5 §6 §7")]
     public async Task Two_xmppjs_clients_log_in_with_scram_and_exchange_a_message()
     {
         var alice = await server.CreateAccountAsync("jsalice");
@@ -39,6 +40,7 @@ public sealed class XmppJsInteropTests(ParleyServer server)
     }
 
     [Fact]
+    [Trait("Conformance", "RFC 6120 §8.5.3.2.1")]
     public async Task Xmppjs_and_a_Parley_client_exchange_messages_both_ways()
     {
         var parleyAccount = await server.CreateAccountAsync("jspeer");
