@@ -17,8 +17,14 @@ internal sealed partial class XmppConnection
         while (true)
         {
             var result = await _input.ReadAsync().ConfigureAwait(false);
-            ThrowIfTerminated();
             var buffer = result.Buffer;
+            if (Volatile.Read(ref _terminate) is not null)
+            {
+                // Leave the pipe consistent for the close path, which reads on to await the peer's close.
+                _input.AdvanceTo(buffer.Start);
+                ThrowIfTerminated();
+            }
+
             var action = NegotiationAction.None;
             var peerClosed = false;
             try

@@ -58,6 +58,8 @@ internal sealed partial class XmppConnection
     /// </summary>
     private async Task CloseAsync(Task? writeLoop, StreamErrorException? error, bool peerClosed)
     {
+        // From here on, stanzas routed to this connection are refused (TrySend is false), not an overflow.
+        _closing = true;
         _outbox.Writer.TryComplete();
         if (writeLoop is not null)
         {

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Security;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Diagnostics;
 using Parley.Server.Modules.Events;
@@ -24,6 +25,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     /// <summary>RFC 6120 §4.4: how long to wait for the peer's &lt;/stream:stream&gt; after ours.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
+    private const int MinimumOutboundQueueLength = 16;
+
     private readonly ConnectionContext _context;
     private readonly C2sConnectionHandler _server;
     private readonly Channel<Outgoing> _outbox;
@@ -42,6 +45,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private StreamErrorException? _terminate;
     private volatile bool _headerSent;
     private volatile bool _outboxOverflowed;
+    private volatile bool _closing;
 
     public XmppConnection(ConnectionContext context, C2sConnectionHandler server, bool directTls)
     {
@@ -51,7 +55,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         _input = context.Transport.Input;
         _output = context.Transport.Output;
         var limits = server.Options.Limits;
-        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(Math.Max(limits.OutboundQueueLength, 16))
+        // Negotiation queues a few items back to back (header, features), so the queue never goes below 16.
+        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(Math.Max(limits.OutboundQueueLength, MinimumOutboundQueueLength))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -60,6 +65,10 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         _negotiator = new C2sNegotiator(server.Negotiation, this, this, directTls);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
+
+        // RFC 6120 §4.9.3.17: when the host stops, Kestrel asks each connection to close; tell the client why.
+        context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+            .Register(() => Terminate(StreamErrorCondition.SystemShutdown));
     }
 
     public string ConnectionId => _context.ConnectionId;
@@ -142,7 +151,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             return true;
         }
 
-        if (_terminate is null && !_outboxOverflowed)
+        if (!_closing && _terminate is null && !_outboxOverflowed)
         {
             // Never block the sender: a reader this slow is disconnected (MQTTnet's bounded outbox idea).
             _outboxOverflowed = true;

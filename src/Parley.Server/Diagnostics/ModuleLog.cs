@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Parley.Server.Diagnostics;
 
-/// <summary>Modules/ logs. Event IDs 1000–1099; next free: 1002.</summary>
+/// <summary>Modules/ logs. Event IDs 1000–1099; next free: 1003.</summary>
 internal static partial class ModuleLog
 {
     [LoggerMessage(1000, LogLevel.Information, "Account {Account} changed its password in-band")]
@@ -10,4 +10,7 @@ internal static partial class ModuleLog
 
     [LoggerMessage(1001, LogLevel.Information, "Account {Account} removed itself in-band")]
     public static partial void AccountRemoved(ILogger logger, string account);
+
+    [LoggerMessage(1002, LogLevel.Information, "Account {Account} registered in-band")]
+    public static partial void Registered(ILogger logger, string account);
 }

@@ -18,9 +18,6 @@ internal static partial class NegotiationLog
     [LoggerMessage(203, LogLevel.Information, "{Jid} replaced by a new session with the same resource")]
     public static partial void Replaced(ILogger logger, string jid);
 
-    [LoggerMessage(204, LogLevel.Information, "Account {Account} registered in-band")]
-    public static partial void Registered(ILogger logger, string account);
-
     [LoggerMessage(205, LogLevel.Error, "Connection {ConnectionId}: the account store failed during authentication")]
     public static partial void CredentialLookupFailed(ILogger logger, string connectionId, Exception exception);
 }

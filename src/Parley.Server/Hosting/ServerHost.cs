@@ -42,6 +42,8 @@ public static class ServerHost
             .ConfigureLogging(logging =>
             {
                 logging.AddConfiguration(configuration.GetSection("Logging"));
+                // Kestrel's lifetime messages announce "http://" addresses; ListenerEndpoints logs the XMPP ones.
+                logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
                 if (consoleLogging)
                 {
                     logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -136,6 +138,12 @@ public static class ServerHost
             {
                 kestrel.Listen(IPAddress.Parse(address), bindPort, Configure);
             }
+        }
+
+        if (options.C2sPort == 0 && options.C2sTlsPort == 0)
+        {
+            // Kestrel would otherwise fall back to an HTTP listener on localhost:5000.
+            throw new InvalidOperationException("C2sPort and C2sTlsPort are both 0: no listener to start.");
         }
 
         Listen(ListenerEndpoints.C2s, options.C2sPort, directTls: false);

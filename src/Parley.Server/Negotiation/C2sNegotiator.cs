@@ -27,16 +27,10 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
     private int _failedAttempts;
     private bool _awaitingHeader = true;
 
-    /// <summary>The stream id of the current (latest) response header.</summary>
-    public string? StreamId { get; private set; }
-
     /// <summary>The bound session once <see cref="NegotiationAction.Bound"/> was returned.</summary>
     public ClientSession? Session { get; private set; }
 
     public bool IsSecure => _secure;
-
-    /// <summary>The domain the client asked for in its first header (prepared), once known.</summary>
-    public string? Domain => _domain;
 
     private bool PlaintextAllowed => services.Options.AllowPlaintextAuth;
 
@@ -139,11 +133,10 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
     private List<XmlAttribute> ResponseHeader(Element? clientHeader, string domain)
     {
         // RFC 6120 §4.7.3: a fresh, unpredictable id (128 bits) for every header, including restarts.
-        StreamId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var attributes = new List<XmlAttribute>
         {
             new("from", domain),
-            new("id", StreamId),
+            new("id", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
         };
 
         // RFC 6120 §4.7.2: 'to' echoes the client's 'from' when it gave one.

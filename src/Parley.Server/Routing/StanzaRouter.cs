@@ -35,7 +35,8 @@ internal sealed class StanzaRouter(
         StampFrom(origin, stanza);
         if (logger.IsEnabled(LogLevel.Trace))
         {
-            RoutingLog.Routing(logger, origin.Jid.ToString(), stanza.ToString());
+            // Addressing only: payloads may hold secrets (a XEP-0077 password change) and never reach the log.
+            RoutingLog.Routing(logger, origin.Jid.ToString(), stanza.Name, Stanza.Type(stanza), stanza.GetAttribute("id"), stanza.GetAttribute("to"));
         }
 
         var toAttribute = stanza.GetAttribute("to");

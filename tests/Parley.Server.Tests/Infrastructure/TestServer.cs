@@ -62,7 +62,21 @@ internal sealed class TestServer : IAsyncDisposable
             services => services.AddSingleton<ILoggerProvider>(logs),
             ephemeralPorts: true,
             consoleLogging: false);
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+
+            throw;
+        }
+
         return new TestServer(host, dataDirectory, logs);
     }
 
@@ -70,6 +84,12 @@ internal sealed class TestServer : IAsyncDisposable
     {
         var result = await Services.GetRequiredService<AccountService>().CreateAsync(Jid.Create(user, Domain), password);
         Assert.Equal(AccountResult.Succeeded, result);
+    }
+
+    public async Task StopAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _host.StopAsync(stop.Token);
     }
 
     public async ValueTask DisposeAsync()

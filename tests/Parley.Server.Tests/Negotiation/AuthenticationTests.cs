@@ -159,10 +159,13 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task Passwords_never_reach_the_log()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(("Logging:LogLevel:Default", "Trace"), ("AllowRegistration", "true"));
         await server.CreateAccountAsync("juliet", "s3cr3t-passw0rd");
         await using var client = await RawStream.ConnectAsync(server.C2s);
         await client.LoginAsync("juliet", "s3cr3t-passw0rd");
+        await client.SendAsync("<iq type='set' id='pw'><query xmlns='jabber:iq:register'><username>juliet</username><password>s3cr3t-n3w</password></query></iq>");
+        Assert.Equal("result", (await client.ExpectStanzaAsync("iq")).GetAttribute("type"));
+        Assert.Contains(server.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Trace && e.Message.Contains("id='pw'", StringComparison.Ordinal));
         Assert.DoesNotContain(server.Logs.Entries, e => e.Message.Contains("s3cr3t", StringComparison.Ordinal));
     }
 

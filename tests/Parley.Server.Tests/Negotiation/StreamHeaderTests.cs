@@ -113,6 +113,23 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
+    public async Task Both_client_ports_disabled_fails_the_start()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(("C2sPort", "0"), ("C2sTlsPort", "0")));
+        Assert.Contains("C2sPort", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC6120 §4.9.3.4 §4.9.1.1")]
+    public async Task Silent_client_gets_a_header_then_connection_timeout()
+    {
+        await using var server = await TestServer.StartAsync(("Limits:NegotiationTimeoutSeconds", "1"));
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        Assert.Equal("localhost", (await client.ExpectHeaderAsync()).GetAttribute("from"));
+        await client.ExpectStreamErrorAsync(StreamErrorCondition.ConnectionTimeout);
+    }
+
+    [Fact]
     [Trait("Conformance", "RFC6120 §6.1 §4.9.3.12")]
     public async Task Stanza_before_authentication_gets_not_authorized()
     {
@@ -121,6 +138,19 @@ public sealed class StreamHeaderTests
         await client.SecureAsync();
         await client.SendAsync("<message to='someone@localhost'><body>hi</body></message>");
         await client.ExpectStreamErrorAsync(StreamErrorCondition.NotAuthorized);
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC6120 §4.9.3.17")]
+    public async Task Stopping_the_server_ends_streams_with_system_shutdown()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CreateAccountAsync("juliet", "secret");
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        await client.LoginAsync("juliet", "secret");
+        var stopping = server.StopAsync();
+        await client.ExpectStreamErrorAsync(StreamErrorCondition.SystemShutdown);
+        await stopping;
     }
 
     private static async Task<Parley.Xmpp.Xml.XmlStreamEvent?> ExpectCloseTagThenEndAsync(RawStream client)

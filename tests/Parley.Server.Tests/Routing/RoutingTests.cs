@@ -215,4 +215,19 @@ public sealed class RoutingTests
         Assert.Equal("unavailable", gone.GetAttribute("type"));
         await laptop.DisposeAsync();
     }
+
+    [Fact]
+    [Trait("Conformance", "RFC6120 §4.6.1")]
+    public async Task Whitespace_keepalives_between_stanzas_are_ignored()
+    {
+        var (server, juliet, romeo) = await TwoUsersAsync();
+        await using (server)
+        await using (juliet)
+        await using (romeo)
+        {
+            await juliet.SendAsync(" \n ");
+            await juliet.SendAsync("<iq type='get' id='k'><ping xmlns='urn:xmpp:ping'/></iq>");
+            Assert.Equal("k", (await juliet.ExpectStanzaAsync("iq")).GetAttribute("id"));
+        }
+    }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Parley.Server.Accounts;
 using Parley.Server.Diagnostics;
 using Parley.Server.Sessions;
-using Parley.Server.Accounts;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
@@ -122,7 +122,7 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
                 return IqReply.Fail(StanzaErrorCondition.NotAcceptable);
         }
 
-        NegotiationLog.Registered(logger, account.ToString());
+        ModuleLog.Registered(logger, account.ToString());
         return IqReply.Empty;
     }
 

@@ -1,0 +1,74 @@
+using System.Globalization;
+using Parley.Client;
+using Parley.Interop.Tests.Infrastructure;
+
+namespace Parley.Interop.Tests;
+
+/// <summary>
+/// slixmpp (Debian's python3-slixmpp) against the real server: SCRAM over STARTTLS with the
+/// self-signed certificate, resource binding, a chat message, and the closing handshake.
+/// </summary>
+[Collection(ParleyServerCollection.Name)]
+public sealed class SlixmppInteropTests(ParleyServer server)
+{
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(4);
+    private static readonly string Script = Path.Combine(RepositoryPaths.InteropScripts, "slixmpp_chat.py");
+
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §4.4 §5 §6 §7")]
+    public async Task Two_slixmpp_clients_log_in_with_scram_and_exchange_a_message()
+    {
+        var alice = await server.CreateAccountAsync("slixalice");
+        var bob = await server.CreateAccountAsync("slixbob");
+        const string body = "hello from slixmpp <&> ünïcödé";
+
+        await using var script = Start("pair", alice.Jid.ToString(), alice.Password, bob.Jid.ToString(), bob.Password, body);
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+
+        run.AssertSucceeded();
+        foreach (var client in new[] { "sender", "receiver" })
+        {
+            var auth = run.Single(client, "auth");
+            // slixmpp's strongest SCRAM without channel binding (the script excludes PLAIN and -PLUS).
+            Assert.Equal("SCRAM-SHA-256", auth.GetProperty("mechanism").GetString());
+            Assert.True(auth.GetProperty("tls").GetBoolean(), "authenticated only after STARTTLS");
+            Assert.True(run.Single(client, "closed").GetProperty("clean").GetBoolean(), "the server answered </stream:stream>");
+        }
+
+        var received = run.Single("receiver", "message");
+        Assert.Equal(body, received.GetProperty("body").GetString());
+        Assert.StartsWith(alice.Jid + "/", received.GetProperty("frm").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §8.5.3.2.1")]
+    public async Task Slixmpp_and_a_Parley_client_exchange_messages_both_ways()
+    {
+        var parleyAccount = await server.CreateAccountAsync("slixpeer");
+        var slixAccount = await server.CreateAccountAsync("slixecho");
+        await using var parley = new XmppClient(server.ClientOptions(parleyAccount));
+        var parleyJid = await parley.ConnectAsync();
+        var body = "ping " + Guid.NewGuid().ToString("N");
+
+        await using var script = Start("echo", slixAccount.Jid.ToString(), slixAccount.Password, parleyJid.ToString(), body);
+
+        var message = await ChatMessages.NextFromAsync(parley, script);
+        Assert.Equal(body, ChatMessages.Body(message));
+        var from = Parley.Xmpp.Addressing.Jid.Parse(message.GetAttribute("from")!);
+        Assert.Equal(slixAccount.Jid, from.Bare);
+        await parley.SendAsync(ChatMessages.Create(from, "pong"));
+
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+        run.AssertSucceeded();
+        Assert.Equal("pong", run.Single("slixmpp", "message").GetProperty("body").GetString());
+        Assert.Equal(from.ToString(), run.Single("slixmpp", "session_start").GetProperty("jid").GetString());
+        await parley.CloseAsync();
+        await parley.Completion;
+    }
+
+    private ChildProcess Start(string mode, params string[] arguments) =>
+        ChildProcess.Start(
+            RepositoryPaths.Python,
+            [Script, mode, ParleyServer.Host, server.C2sPort.ToString(CultureInfo.InvariantCulture), .. arguments],
+            new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" });
+}

@@ -1,0 +1,150 @@
+"""Drives slixmpp (Debian's python3-slixmpp) against a Parley server for Parley.Interop.Tests.
+
+Run with /usr/bin/python3 (the Debian interpreter that can import python3-slixmpp):
+
+  slixmpp_chat.py pair HOST PORT JID1 PASSWORD1 JID2 PASSWORD2 BODY
+      two slixmpp clients log in; the first sends BODY to the second's full JID; the second
+      must receive it; both close their streams.
+  slixmpp_chat.py echo HOST PORT JID PASSWORD PEER BODY
+      one client logs in, prints its JID, sends BODY to PEER (a full JID) and waits for one
+      chat message back from PEER, then closes its stream.
+
+Both use SCRAM over STARTTLS only (SCRAM-SHA-256 or SCRAM-SHA-1, never PLAIN) and accept the
+server's self-signed certificate. Every step is one JSON object on its own stdout line; the last
+line is {"result": "ok"} (exit 0) or {"result": "fail", "reason": ...} (exit 1).
+"""
+
+import asyncio
+import json
+import logging
+import os
+import ssl
+import sys
+
+import slixmpp
+
+TIMEOUT = 90
+SCRAM_ONLY = {"SCRAM-SHA-256", "SCRAM-SHA-1"}
+
+
+def emit(**fields):
+    print(json.dumps(fields), flush=True)
+
+
+class Client(slixmpp.ClientXMPP):
+    def __init__(self, label, jid, password):
+        super().__init__(jid, password, plugin_config={"feature_mechanisms": {"use_mechs": set(SCRAM_ONLY)}})
+        self.label = label
+        # The test server's certificate is self-signed for "localhost".
+        self.ssl_context.check_hostname = False
+        self.ssl_context.verify_mode = ssl.CERT_NONE
+        # slixmpp 1.8 binds channels only with tls-unique, which TLS 1.3 does not define (RFC 9266)
+        # and Parley does not offer; with -PLUS excluded it would still send the gs2 flag 'y'
+        # ("I could bind, the server can't"), which a server that offers -PLUS must refuse as a
+        # downgrade (RFC 5802 §6). Not claiming channel binding makes it send 'n', which is honest.
+        mechanisms = self["feature_mechanisms"]
+        plain_callback = mechanisms.sasl_callback
+
+        def without_channel_binding(required, optional):
+            credentials = plain_callback(required, optional)
+            if "channel_binding" in credentials:
+                credentials["channel_binding"] = None
+            return credentials
+
+        mechanisms.sasl_callback = without_channel_binding
+        self.started = asyncio.get_event_loop().create_future()
+        self.messages = asyncio.Queue()
+        self.stream_ended = False
+        self.tls = False
+        self.add_event_handler("tls_success", self.on_tls)
+        self.add_event_handler("auth_success", self.on_auth)
+        self.add_event_handler("failed_auth", self.on_failed_auth)
+        self.add_event_handler("failed_all_auth", self.on_failed_auth)
+        self.add_event_handler("session_start", self.on_session_start)
+        self.add_event_handler("message", self.on_message)
+        self.add_event_handler("disconnected", self.on_disconnected)
+        self.add_event_handler("connection_failed", self.on_connection_failed)
+
+    def on_tls(self, _):
+        self.tls = True
+
+    def on_auth(self, _):
+        mechanism = self["feature_mechanisms"].mech.name
+        emit(client=self.label, event="auth", mechanism=mechanism, tls=self.tls)
+
+    def on_failed_auth(self, _):
+        if not self.started.done():
+            self.started.set_exception(RuntimeError(f"{self.label}: authentication failed"))
+
+    def on_connection_failed(self, error):
+        if not self.started.done():
+            self.started.set_exception(RuntimeError(f"{self.label}: connection failed: {error}"))
+
+    def on_session_start(self, _):
+        emit(client=self.label, event="session_start", jid=self.boundjid.full)
+        if not self.started.done():
+            self.started.set_result(self.boundjid.full)
+
+    def on_message(self, msg):
+        if msg["type"] in ("chat", "normal"):
+            emit(client=self.label, event="message", frm=msg["from"].full, body=msg["body"])
+            self.messages.put_nowait(msg)
+
+    def on_disconnected(self, reason):
+        # slixmpp reports "End of stream" when the server's </stream:stream> arrived; otherwise it
+        # aborted the connection after waiting (RFC 6120 §4.4).
+        self.stream_ended = reason == "End of stream"
+
+    async def start(self, host, port):
+        self.connect((host, port), force_starttls=True)
+        return await asyncio.wait_for(self.started, TIMEOUT)
+
+    async def close(self):
+        await self.disconnect(wait=10)
+        emit(client=self.label, event="closed", clean=self.stream_ended)
+        if not self.stream_ended:
+            raise RuntimeError(f"{self.label}: the server did not close its stream")
+
+
+async def pair(host, port, jid1, password1, jid2, password2, body):
+    sender = Client("sender", jid1, password1)
+    receiver = Client("receiver", jid2, password2)
+    await sender.start(host, port)
+    receiver_jid = await receiver.start(host, port)
+    sender.send_message(mto=receiver_jid, mbody=body, mtype="chat")
+    msg = await asyncio.wait_for(receiver.messages.get(), TIMEOUT)
+    if msg["body"] != body or msg["from"].bare != slixmpp.JID(jid1).bare:
+        raise RuntimeError(f"unexpected message {msg}")
+    await sender.close()
+    await receiver.close()
+
+
+async def echo(host, port, jid, password, peer, body):
+    client = Client("slixmpp", jid, password)
+    await client.start(host, port)
+    client.send_message(mto=peer, mbody=body, mtype="chat")
+    msg = await asyncio.wait_for(client.messages.get(), TIMEOUT)
+    if msg["from"].full != slixmpp.JID(peer).full:
+        raise RuntimeError(f"reply came from {msg['from']}, not {peer}")
+    await client.close()
+
+
+async def main(argv):
+    mode, host, port = argv[1], argv[2], int(argv[3])
+    if mode == "pair":
+        await pair(host, port, *argv[4:9])
+    elif mode == "echo":
+        await echo(host, port, *argv[4:8])
+    else:
+        raise RuntimeError(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    # PARLEY_DEBUG=1 logs every stanza slixmpp sends and receives (to stderr).
+    logging.basicConfig(level=logging.DEBUG if os.environ.get("PARLEY_DEBUG") else logging.WARNING, stream=sys.stderr)
+    try:
+        asyncio.get_event_loop().run_until_complete(main(sys.argv))
+    except Exception as error:  # noqa: BLE001 - every failure becomes the machine-readable result
+        emit(result="fail", reason=f"{type(error).__name__}: {error}")
+        sys.exit(1)
+    emit(result="ok")
