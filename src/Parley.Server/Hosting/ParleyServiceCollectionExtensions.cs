@@ -32,6 +32,7 @@ public static class ParleyServiceCollectionExtensions
         services.TryAddSingleton<IAccountStore, SqlAccountStore>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<CertificateProvider>();
+        services.TryAddSingleton<ServerSecret>();
         return services;
     }
 

@@ -14,6 +14,7 @@ internal sealed class NegotiationServices(
     IAccountStore accounts,
     ISessionDirectory sessions,
     ModuleDispatcher modules,
+    ServerSecret secret,
     ILogger<C2sNegotiator> logger)
 {
     /// <summary>RFC 6120 §6.4.5: a reasonable number of retries (2 to 5) before the stream is closed.</summary>
@@ -25,11 +26,8 @@ internal sealed class NegotiationServices(
 
     public IAccountStore Accounts { get; } = accounts;
 
-    /// <summary>
-    /// The secret SCRAM derives unknown users' fake salts from (RFC 5802 §9). Random per process:
-    /// stable within a run, so repeated probes see the same salt; a persisted one would survive restarts.
-    /// </summary>
-    public byte[] SaslSecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    /// <summary>The persisted secret SCRAM derives unknown users' fake salts from (RFC 5802 §9).</summary>
+    public byte[] SaslSecret => secret.Value;
 
     public ISessionDirectory Sessions { get; } = sessions;
 

@@ -16,24 +16,28 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Tests.Negotiation;
 
 /// <summary>The c2s state machine without sockets: elements in, elements and actions out.</summary>
-public sealed class C2sNegotiatorTests
+public sealed class C2sNegotiatorTests : IDisposable
 {
+    private readonly string _data = Directory.CreateTempSubdirectory("parley-negotiation-").FullName;
     private readonly LocalSessionDirectory _sessions = new();
     private readonly InMemoryAccountStore _accounts = new();
     private readonly NegotiationServices _services;
 
     public C2sNegotiatorTests()
     {
-        var options = Options.Create(new ParleyOptions { Domains = ["localhost"] });
+        var options = Options.Create(new ParleyOptions { Domains = ["localhost"], DataDirectory = _data });
         _services = new NegotiationServices(
             options,
             new HostedDomains(options),
             _accounts,
             _sessions,
             new ModuleDispatcher([new PingModule()]),
+            new ServerSecret(options),
             NullLogger<C2sNegotiator>.Instance);
         _accounts.CreateAsync(Jid.Create("juliet", "localhost"), [ScramCredential.Derive(ScramHash.Sha256, "secret")]).GetAwaiter().GetResult();
     }
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
 
     private static Element Header(string to = "localhost", string? version = "1.0")
     {
