@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Text;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Xml;
 
@@ -63,4 +64,16 @@ public sealed record XmppClientOptions
     public int SendQueueCapacity { get; init; } = 1024;
 
     public XmlLimits XmlLimits { get; init; } = XmlLimits.Default;
+
+    /// <summary>What ToString shows: never the password, so options can be logged safely.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Jid = ").Append(Jid)
+            .Append(", Host = ").Append(Host ?? Jid.Domain)
+            .Append(", Port = ").Append(Port ?? (DirectTls ? 5223 : 5222))
+            .Append(", DirectTls = ").Append(DirectTls)
+            .Append(", TlsPolicy = ").Append(TlsPolicy)
+            .Append(", Resource = ").Append(Resource);
+        return true;
+    }
 }

@@ -2,7 +2,10 @@ using System.Security.Authentication;
 using Parley.Client;
 using Parley.Interop.Tests.Infrastructure;
 using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Sasl;
+using Parley.Xmpp.Stanzas;
+using Parley.Xmpp.Streams;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Interop.Tests;
@@ -79,7 +82,7 @@ public sealed class ClientEndToEndTests(ParleyServer server)
     [Trait("Conformance", "RFC 6120 §6.5.10")]
     public async Task Unknown_account_fails_like_a_wrong_password()
     {
-        var ghost = new TestAccount(Parley.Xmpp.Addressing.Jid.Parse($"nobody{Guid.NewGuid():N}@{ParleyServer.Domain}"), "nobody", "secret");
+        var ghost = new TestAccount(Jid.Parse($"nobody{Guid.NewGuid():N}@{ParleyServer.Domain}"), "nobody", "secret");
         await using var client = new XmppClient(server.ClientOptions(ghost));
 
         var failure = await Assert.ThrowsAsync<XmppAuthenticationException>(() => client.ConnectAsync());
@@ -126,8 +129,8 @@ public sealed class ClientEndToEndTests(ParleyServer server)
         Assert.Equal(iq.GetAttribute("id"), answer.GetAttribute("id"));
         Assert.Equal("error", answer.GetAttribute("type"));
         Assert.Equal(
-            Parley.Xmpp.Stanzas.StanzaErrorCondition.ServiceUnavailable,
-            Parley.Xmpp.Stanzas.StanzaError.FromStanza(answer)?.Condition);
+            StanzaErrorCondition.ServiceUnavailable,
+            StanzaError.FromStanza(answer)?.Condition);
     }
 
     // RFC 6120 §4.4: we send </stream:stream>, the server answers with its own, then TCP closes.
@@ -147,31 +150,22 @@ public sealed class ClientEndToEndTests(ParleyServer server)
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(ChatMessages.Create(account.Jid, "late")).AsTask());
     }
 
-    // RFC 6120 §7.7.2.2: binding a resource already in use ends the older session with <conflict/> (or refuses the new one).
+    // RFC 6120 §7.7.2.2: Parley lets the new session win; the old one ends with <conflict/>.
     [Fact]
     [Trait("Conformance", "RFC 6120 §7.7.2.2")]
-    public async Task Resource_conflict_is_reported_as_a_stream_error_or_bind_failure()
+    public async Task Binding_a_resource_in_use_ends_the_older_session_with_conflict()
     {
         var account = await server.CreateAccountAsync("e2econflict");
         await using var first = new XmppClient(server.ClientOptions(account) with { Resource = "same" });
-        await using var second = new XmppClient(server.ClientOptions(account) with { Resource = "same" });
+        await using var second = new XmppClient(server.ClientOptions(account, directTls: true) with { Resource = "same" });
         await first.ConnectAsync();
 
-        Exception? secondFailure = null;
-        try
-        {
-            await second.ConnectAsync();
-        }
-        catch (XmppNegotiationException ex)
-        {
-            secondFailure = ex;
-        }
+        Assert.Equal(account.Jid.WithResource("same"), await second.ConnectAsync());
 
-        if (secondFailure is null)
-        {
-            // The server kept the new session: the old one ends with <conflict/>.
-            var ended = await Assert.ThrowsAsync<Parley.Xmpp.Streams.StreamErrorException>(() => first.Completion.WaitAsync(ChatMessages.Timeout));
-            Assert.Equal(Parley.Xmpp.Streams.StreamErrorCondition.Conflict, ended.Condition);
-        }
+        var ended = await Assert.ThrowsAsync<StreamErrorException>(() => first.Completion.WaitAsync(ChatMessages.Timeout));
+        Assert.Equal(StreamErrorCondition.Conflict, ended.Condition);
+        var read = await Assert.ThrowsAsync<StreamErrorException>(() => first.ReadStanzaAsync().AsTask());
+        Assert.Equal(StreamErrorCondition.Conflict, read.Condition);
+        Assert.True(second.IsConnected);
     }
 }

@@ -189,4 +189,13 @@ public sealed class ClientProtocolTests
         Assert.Null(await client.ReadStanzaAsync());
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
     }
+
+    [Fact]
+    public void Options_never_print_the_password()
+    {
+        var text = Options(5222).ToString();
+
+        Assert.Contains("alice@localhost", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Parley.Client;
 using Parley.Interop.Tests.Infrastructure;
+using Parley.Xmpp.Addressing;
 
 namespace Parley.Interop.Tests;
 
@@ -53,7 +54,7 @@ public sealed class XmppJsInteropTests(ParleyServer server)
 
         var message = await ChatMessages.NextFromAsync(parley, script);
         Assert.Equal(body, ChatMessages.Body(message));
-        var from = Parley.Xmpp.Addressing.Jid.Parse(message.GetAttribute("from")!);
+        var from = Jid.Parse(message.GetAttribute("from")!);
         Assert.Equal(jsAccount.Jid, from.Bare);
         await parley.SendAsync(ChatMessages.Create(from, "pong"));
 
