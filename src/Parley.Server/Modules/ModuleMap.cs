@@ -8,6 +8,9 @@ namespace Parley.Server.Modules;
 /// </summary>
 internal sealed class ModuleMap
 {
+    /// <summary>Where a module publishes its own events; keep it from <see cref="IXmppModule.Map"/>.</summary>
+    public ModuleEvents Events { get; } = new();
+
     internal List<(IqKey Key, Addressed Addressed, IqHandler Handler, string Module)> IqRoutes { get; } = [];
 
     internal List<(Addressed Addressed, Order Order, StanzaHandler Handler)> MessageHandlers { get; } = [];

@@ -11,7 +11,7 @@ namespace Parley.Server.Routing;
 internal sealed class ModuleDispatcher
 {
     private readonly FrozenDictionary<IqKey, (Addressed Addressed, IqHandler Handler)> _iq;
-    private readonly FrozenDictionary<Type, Func<object, ValueTask>[]> _events;
+    private readonly ModuleEvents _events;
     private readonly (StreamStage Stage, Func<StreamFeatureContext, Element?> Feature)[] _streamFeatures;
 
     public ModuleDispatcher(IEnumerable<IXmppModule> modules)
@@ -39,8 +39,9 @@ internal sealed class ModuleDispatcher
         _iq = iq.ToFrozenDictionary();
         MessageHandlers = Ordered(map.MessageHandlers);
         PresenceHandlers = Ordered(map.PresenceHandlers);
-        _events = map.EventHandlers.GroupBy(e => e.EventType)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Handler).ToArray());
+        _events = map.Events;
+        _events.Freeze(map.EventHandlers.GroupBy(e => e.EventType)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Handler).ToArray()));
         Features = [.. map.Features.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Identities = [.. map.Identities.Distinct()];
         _streamFeatures = [.. map.StreamFeatures];
@@ -69,17 +70,8 @@ internal sealed class ModuleDispatcher
         }
     }
 
-    public async ValueTask PublishAsync<TEvent>(TEvent e)
-        where TEvent : class
-    {
-        if (_events.TryGetValue(typeof(TEvent), out var handlers))
-        {
-            foreach (var handler in handlers)
-            {
-                await handler(e).ConfigureAwait(false);
-            }
-        }
-    }
+    public ValueTask PublishAsync<TEvent>(TEvent e)
+        where TEvent : class => _events.PublishAsync(e);
 
     /// <summary>Runs a chain until a handler says Done; false when nobody handled the stanza.</summary>
     public static async ValueTask<bool> RunChainAsync((Addressed Addressed, StanzaHandler Handler)[] chain, StanzaContext context)

@@ -14,24 +14,30 @@ namespace Parley.Server.Modules.Presence;
 /// </summary>
 internal sealed class PresenceModule(ISessionDirectory sessions) : IXmppModule
 {
+    private ModuleEvents? _events;
+
     public void Map(ModuleMap map)
     {
+        _events = map.Events;
         map.Presence(Addressed.Account | Addressed.Resource, HandleAsync);
         map.On<SessionClosed>(OnSessionClosedAsync);
     }
 
-    private ValueTask<Handling> HandleAsync(StanzaContext context)
+    private async ValueTask<Handling> HandleAsync(StanzaContext context)
     {
         var type = Stanza.Type(context.Stanza);
         if (type is not (null or "unavailable"))
         {
             // Subscriptions, probes and errors are the roster module's (RFC 6121 §3); not handled here.
-            return ValueTask.FromResult(Handling.Continue);
+            return Handling.Continue;
         }
 
         if (context.To is null)
         {
-            Broadcast(context.From, context.Stanza, type is null);
+            if (Broadcast(context.From, context.Stanza, type is null) && _events is not null)
+            {
+                await _events.PublishAsync(new InitialPresence(context.From)).ConfigureAwait(false);
+            }
         }
         else if (context.Addressed == Addressed.Resource)
         {
@@ -50,11 +56,12 @@ internal sealed class PresenceModule(ISessionDirectory sessions) : IXmppModule
             }
         }
 
-        return ValueTask.FromResult(Handling.Done);
+        return Handling.Done;
     }
 
     /// <summary>RFC 6121 §4.2.2 and §4.5.2: presence without 'to' goes to all of the account's available resources.</summary>
-    private void Broadcast(ClientSession from, Element presence, bool available)
+    /// <returns>True when this was the resource's initial presence.</returns>
+    private bool Broadcast(ClientSession from, Element presence, bool available)
     {
         var initial = available && !from.IsAvailable;
         if (available)
@@ -79,6 +86,8 @@ internal sealed class PresenceModule(ISessionDirectory sessions) : IXmppModule
                 from.Send(sibling);
             }
         }
+
+        return initial;
     }
 
     private ValueTask OnSessionClosedAsync(SessionClosed closed)
