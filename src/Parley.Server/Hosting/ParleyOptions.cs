@@ -94,4 +94,10 @@ public sealed class LimitOptions
 
     /// <summary>Resources one account may bind at once. Default 16.</summary>
     public int MaxResourcesPerAccount { get; set; } = 16;
+
+    /// <summary>
+    /// Messages stored for one account while it has no available resource (XEP-0160); one more is
+    /// answered with service-unavailable (RFC 6121 §8.5.2.2.1). Default 500.
+    /// </summary>
+    public int MaxOfflineMessages { get; set; } = 500;
 }

@@ -13,6 +13,7 @@ using Parley.Server.Connections;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;
+using Parley.Server.Modules.Offline;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
 using Parley.Server.Modules.Register;
@@ -82,6 +83,8 @@ public static class ServerHost
         services.AddSingleton<SessionModule>();
         services.AddSingleton<PresenceModule>();
         services.AddSingleton<MessageModule>();
+        services.TryAddSingleton<IOfflineStore, SqlOfflineStore>();
+        services.AddSingleton<OfflineModule>();
         services.AddSingleton<VersionModule>();
         services.AddSingleton<RegisterModule>();
         services.AddSingleton(sp => new ModuleDispatcher(EnabledModules(sp)));
@@ -95,6 +98,7 @@ public static class ServerHost
         yield return services.GetRequiredService<SessionModule>();
         yield return services.GetRequiredService<PresenceModule>();
         yield return services.GetRequiredService<MessageModule>();
+        yield return services.GetRequiredService<OfflineModule>();
         if (options.AdvertiseVersion)
         {
             yield return services.GetRequiredService<VersionModule>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Parley.Server.Diagnostics;
 using Parley.Server.Modules;
+using Parley.Server.Modules.Messages;
 using Parley.Server.Sessions;
 using Parley.Server.Storage;
 using Parley.Xmpp;
@@ -122,8 +123,13 @@ internal sealed class StanzaRouter(
             if (!await AccountExistsAsync(to.Bare, cancellationToken).ConfigureAwait(false))
             {
                 // RFC 6120 §10.5.3.1 / RFC 6121 §8.5.1: same answer as an account with no resources would
-                // give for IQs, so the error does not tell more than necessary.
-                Unhandled.Bounce(origin, stanza, StanzaErrorCondition.ServiceUnavailable);
+                // give for IQs, so the error does not tell more than necessary; messages by type (MessageRules).
+                if (stanza.Name != "message"
+                    || MessageRules.Decide(MessageRules.ParseType(Stanza.Type(stanza)), Recipient.UnknownAccount) == MessageAction.Bounce)
+                {
+                    Unhandled.Bounce(origin, stanza, StanzaErrorCondition.ServiceUnavailable);
+                }
+
                 return;
             }
         }

@@ -22,4 +22,7 @@ public static class Namespaces
     public const string Register = "jabber:iq:register";
     public const string RegisterFeature = "http://jabber.org/features/iq-register";
     public const string DataForms = "jabber:x:data";
+    public const string Delay = "urn:xmpp:delay";
+    public const string Hints = "urn:xmpp:hints";
+    public const string ChatStates = "http://jabber.org/protocol/chatstates";
 }

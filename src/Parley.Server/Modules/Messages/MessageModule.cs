@@ -4,7 +4,11 @@ using Parley.Xmpp.Stanzas;
 
 namespace Parley.Server.Modules.Messages;
 
-/// <summary>RFC 6121 §8.5 delivery of messages to local accounts and resources.</summary>
+/// <summary>
+/// RFC 6121 §8.5 delivery of messages to local accounts and resources, by <see cref="MessageRules"/>.
+/// What is to be stored offline continues down the chain (the Offline module); when nothing takes
+/// it, the router answers service-unavailable, which §8.5.2.2.1 also allows.
+/// </summary>
 internal sealed class MessageModule(ISessionDirectory sessions) : IXmppModule
 {
     public void Map(ModuleMap map) => map.Message(Addressed.Account | Addressed.Resource, HandleAsync);
@@ -12,48 +16,72 @@ internal sealed class MessageModule(ISessionDirectory sessions) : IXmppModule
     private ValueTask<Handling> HandleAsync(StanzaContext context)
     {
         var message = context.Stanza;
-        var type = Stanza.Type(message) ?? "normal";
-        if (context.Addressed == Addressed.Resource && sessions.Find(context.To!) is { } target)
+        var type = MessageRules.ParseType(Stanza.Type(message));
+        ClientSession? bound = null;
+        if (context.Addressed == Addressed.Resource)
         {
-            target.Send(message);
-            return ValueTask.FromResult(Handling.Done);
+            bound = sessions.Find(context.To!);
         }
 
-        if (type == "groupchat")
+        // RFC 6120 §10.3.1 (no 'to': the sender's own account); RFC 6121 §8.5.3.2.1: an unbound
+        // resource is handled as its bare JID.
+        var resources = bound is null ? sessions.Resources(context.To?.Bare ?? context.From.Account) : [];
+        var best = HighestPriority(resources);
+        var recipient = (bound, context.Addressed, best) switch
         {
-            // RFC 6121 §8.5.2.1.1 / §8.5.3.2.1: groupchat to a user (or an unbound resource) is an error.
-            Unhandled.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
-            return ValueTask.FromResult(Handling.Done);
+            ({ }, _, _) => Recipient.BoundResource,
+            (null, Addressed.Resource, null) => Recipient.UnboundResourceUnavailable,
+            (null, Addressed.Resource, _) => Recipient.UnboundResourceAvailable,
+            (null, _, null) => Recipient.BareUnavailable,
+            _ => Recipient.BareAvailable,
+        };
+
+        switch (MessageRules.Decide(type, recipient))
+        {
+            case MessageAction.DeliverToResource:
+                bound!.Send(message);
+                break;
+            case MessageAction.DeliverToHighestPriority:
+                Deliver(resources, message, best!.Value);
+                break;
+            case MessageAction.DeliverToAllNonNegative:
+                Deliver(resources, message, 0);
+                break;
+            case MessageAction.Bounce:
+                Unhandled.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
+                break;
+            case MessageAction.StoreOffline:
+                return ValueTask.FromResult(Handling.Continue);
         }
 
-        // RFC 6121 §8.5.3.2.1: other types to an unbound full JID are treated as sent to the bare JID.
-        var account = context.To?.Bare ?? context.From.Account;
-        var resources = sessions.Resources(account);
-        var best = int.MinValue;
+        return ValueTask.FromResult(Handling.Done);
+    }
+
+    /// <summary>The highest priority among available resources, or null when none is available with a non-negative one.</summary>
+    private static int? HighestPriority(IReadOnlyList<ClientSession> resources)
+    {
+        int? best = null;
         foreach (var r in resources)
         {
-            if (r.IsAvailable && r.Priority >= 0 && r.Priority > best)
+            // RFC 6121 §8.5.2.1.1: a negative priority never receives messages sent to the bare JID.
+            if (r.IsAvailable && r.Priority >= 0 && (best is null || r.Priority > best))
             {
                 best = r.Priority;
             }
         }
 
-        if (best == int.MinValue)
-        {
-            // RFC 6121 §8.5.2.2: no available resource. Headlines and errors are dropped; chat/normal fall
-            // through (to offline storage when it exists; until then to service-unavailable).
-            return ValueTask.FromResult(type is "headline" or "error" ? Handling.Done : Handling.Continue);
-        }
+        return best;
+    }
 
-        // RFC 6121 §8.5.2.1.1: headlines go to every non-negative resource, chat/normal to the highest priority ones.
+    /// <summary>To every available resource whose priority is at least <paramref name="minimum"/>.</summary>
+    private static void Deliver(IReadOnlyList<ClientSession> resources, Xmpp.Xml.Element message, int minimum)
+    {
         foreach (var r in resources)
         {
-            if (r.IsAvailable && r.Priority >= 0 && (type == "headline" || r.Priority == best))
+            if (r.IsAvailable && r.Priority >= minimum)
             {
                 r.Send(message);
             }
         }
-
-        return ValueTask.FromResult(Handling.Done);
     }
 }
