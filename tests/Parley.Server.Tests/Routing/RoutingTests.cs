@@ -57,14 +57,15 @@ public sealed class RoutingTests
 
     [Fact]
     [Trait("Conformance", "RFC6121 §8.5.2.2.1")]
-    public async Task Chat_to_a_bare_jid_without_available_resources_gets_service_unavailable()
+    public async Task Groupchat_to_a_bare_jid_without_available_resources_gets_service_unavailable()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
         {
-            await juliet.SendAsync("<message to='romeo@localhost' type='chat' id='m2'><body>hi</body></message>");
+            // Chat would be stored offline (XEP-0160); groupchat to a user is always an error.
+            await juliet.SendAsync("<message to='romeo@localhost' type='groupchat' id='m2'><body>hi</body></message>");
             var error = await juliet.ExpectStanzaAsync("message");
             Assert.Equal("error", error.GetAttribute("type"));
             Assert.Equal("m2", error.GetAttribute("id"));
