@@ -67,6 +67,36 @@ public sealed class SlixmppInteropTests(ParleyServer server)
         await parley.Completion;
     }
 
+    [Fact]
+    [Trait("Conformance", "XEP-0160 §3")]
+    public async Task Slixmpp_receives_a_message_sent_while_offline_with_a_delay_stamp()
+    {
+        var parleyAccount = await server.CreateAccountAsync("offsender");
+        var slixAccount = await server.CreateAccountAsync("offreader");
+        var body = "while you were out " + Guid.NewGuid().ToString("N");
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await using (var parley = new XmppClient(server.ClientOptions(parleyAccount)))
+        {
+            await parley.ConnectAsync();
+            await parley.SendAsync(ChatMessages.Create(slixAccount.Jid, body));
+            // The server reads the message before the closing tag and stores it before moving on,
+            // so once the close handshake completes the message is stored.
+            await parley.CloseAsync();
+            await parley.Completion;
+        }
+
+        await using var script = Start("offline", slixAccount.Jid.ToString(), slixAccount.Password);
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+
+        run.AssertSucceeded();
+        var received = run.Single("slixmpp", "message");
+        Assert.Equal(body, received.GetProperty("body").GetString());
+        Assert.Equal(parleyAccount.Jid, Jid.Parse(received.GetProperty("frm").GetString()!).Bare);
+        Assert.Equal(ParleyServer.Domain, received.GetProperty("delay_from").GetString());
+        var stamp = DateTimeOffset.Parse(received.GetProperty("delay_stamp").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(stamp, before, DateTimeOffset.UtcNow);
+    }
+
     private ChildProcess Start(string mode, params string[] arguments) =>
         ChildProcess.Start(
             RepositoryPaths.Python,

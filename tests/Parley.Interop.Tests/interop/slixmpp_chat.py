@@ -8,6 +8,9 @@ Run with /usr/bin/python3 (the Debian interpreter that can import python3-slixmp
   slixmpp_chat.py echo HOST PORT JID PASSWORD PEER BODY
       one client logs in, prints its JID, sends BODY to PEER (a full JID) and waits for one
       chat message back from PEER, then closes its stream.
+  slixmpp_chat.py offline HOST PORT JID PASSWORD
+      one client logs in, sends initial presence and waits for one message (one stored while
+      it was offline, XEP-0160), reporting its XEP-0203 delay; then closes its stream.
 
 Both use SCRAM over STARTTLS only (SCRAM-SHA-256 or SCRAM-SHA-1, never PLAIN) and accept the
 server's self-signed certificate. Every step is one JSON object on its own stdout line; the last
@@ -87,7 +90,10 @@ class Client(slixmpp.ClientXMPP):
 
     def on_message(self, msg):
         if msg["type"] in ("chat", "normal"):
-            emit(client=self.label, event="message", frm=msg["from"].full, body=msg["body"])
+            delay = msg.xml.find("{urn:xmpp:delay}delay")
+            emit(client=self.label, event="message", frm=msg["from"].full, body=msg["body"],
+                 delay_from=None if delay is None else delay.get("from"),
+                 delay_stamp=None if delay is None else delay.get("stamp"))
             self.messages.put_nowait(msg)
 
     def on_disconnected(self, reason):
@@ -129,12 +135,22 @@ async def echo(host, port, jid, password, peer, body):
     await client.close()
 
 
+async def offline(host, port, jid, password):
+    client = Client("slixmpp", jid, password)
+    await client.start(host, port)
+    client.send_presence()
+    await asyncio.wait_for(client.messages.get(), TIMEOUT)
+    await client.close()
+
+
 async def main(argv):
     mode, host, port = argv[1], argv[2], int(argv[3])
     if mode == "pair":
         await pair(host, port, *argv[4:9])
     elif mode == "echo":
         await echo(host, port, *argv[4:8])
+    elif mode == "offline":
+        await offline(host, port, *argv[4:6])
     else:
         raise RuntimeError(f"unknown mode {mode}")
 
