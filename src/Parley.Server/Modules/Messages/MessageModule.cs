@@ -1,6 +1,7 @@
 using Parley.Server.Routing;
 using Parley.Server.Sessions;
 using Parley.Xmpp.Stanzas;
+using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Modules.Messages;
 
@@ -74,7 +75,7 @@ internal sealed class MessageModule(ISessionDirectory sessions) : IXmppModule
     }
 
     /// <summary>To every available resource whose priority is at least <paramref name="minimum"/>.</summary>
-    private static void Deliver(IReadOnlyList<ClientSession> resources, Xmpp.Xml.Element message, int minimum)
+    private static void Deliver(IReadOnlyList<ClientSession> resources, Element message, int minimum)
     {
         foreach (var r in resources)
         {

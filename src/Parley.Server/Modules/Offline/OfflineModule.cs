@@ -4,7 +4,9 @@ using Parley.Server.Hosting;
 using Parley.Server.Modules.Events;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Routing;
+using Parley.Server.Sessions;
 using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
 
@@ -15,12 +17,14 @@ namespace Parley.Server.Modules.Offline;
 /// (RFC 6121 §8.5.2.2.1) are stored durably and handed to the account's next resource that sends
 /// initial presence with a non-negative priority, oldest first, each with a XEP-0203 delay stamp.
 /// A message is removed only after it was queued on that session, so delivery is at least once:
-/// a crash between the two, or two resources coming online at the same moment, can repeat one.
+/// a crash between the two can repeat one. Storing and delivering for one account never interleave.
 /// </summary>
-internal sealed class OfflineModule(IOfflineStore store, IOptions<ParleyOptions> options, TimeProvider time) : IXmppModule
+internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessions, IOptions<ParleyOptions> options, TimeProvider time) : IXmppModule
 {
     /// <summary>Messages read per round trip while delivering.</summary>
     private const int Batch = 100;
+
+    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     private readonly int _quota = options.Value.Limits.MaxOfflineMessages;
 
@@ -49,11 +53,26 @@ internal sealed class OfflineModule(IOfflineStore store, IOptions<ParleyOptions>
         }
 
         var account = context.To?.Bare ?? context.From.Account;
-        if (!await store.TryAddAsync(account, message, time.GetUtcNow(), _quota, context.CancellationToken).ConfigureAwait(false))
+        var gate = Gate(account);
+        await gate.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        try
         {
-            // RFC 6121 §8.5.2.2.1: what is not stored gets service-unavailable; without text it is the
-            // same answer an unknown account gets, so a full queue reveals nothing more.
-            Unhandled.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
+            if (!await store.TryAddAsync(account, message, time.GetUtcNow(), _quota, context.CancellationToken).ConfigureAwait(false))
+            {
+                // RFC 6121 §8.5.2.2.1: what is not stored gets service-unavailable; without text it is the
+                // same answer an unknown account gets, so a full queue reveals nothing more.
+                Unhandled.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
+            }
+            else if (MostAvailable(account) is { } session)
+            {
+                // A resource became available after the Messages module looked, and its initial
+                // presence may have emptied the queue before this insert: hand the queue over now.
+                await FlushAsync(session).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            gate.Release();
         }
 
         return Handling.Done;
@@ -68,6 +87,42 @@ internal sealed class OfflineModule(IOfflineStore store, IOptions<ParleyOptions>
             return;
         }
 
+        var gate = Gate(session.Account);
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(session).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One lock per account (striped): storing and delivering for an account never interleave, so
+    /// no message is stored just after a delivery read the queue, and no two deliveries repeat one.
+    /// </summary>
+    private SemaphoreSlim Gate(Jid account) => _gates[(uint)account.GetHashCode() % (uint)_gates.Length];
+
+    /// <summary>The available resource with the highest non-negative priority, if any (RFC 6121 §8.5.2.1.1).</summary>
+    private ClientSession? MostAvailable(Jid account)
+    {
+        ClientSession? best = null;
+        foreach (var r in sessions.Resources(account))
+        {
+            if (r.IsAvailable && r.Priority >= 0 && (best is null || r.Priority > best.Priority))
+            {
+                best = r;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Hands the stored messages to the session oldest first, removing each batch once queued.</summary>
+    private async Task FlushAsync(ClientSession session)
+    {
         while (true)
         {
             var messages = await store.PeekAsync(session.Account, Batch).ConfigureAwait(false);
