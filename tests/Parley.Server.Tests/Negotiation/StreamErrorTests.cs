@@ -1,6 +1,10 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Parley.Server.Sessions;
 using Parley.Server.Tests.Infrastructure;
 using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Streams;
 
 namespace Parley.Server.Tests.Negotiation;
@@ -229,6 +233,22 @@ public sealed class StreamErrorTests
         }
     }
 
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §4.9.3.8")]
+    public async Task Server_fault_gets_internal_server_error_and_is_logged()
+    {
+        await using var server = await TestServer.StartAsync(services => services.AddSingleton<ISessionDirectory, FailingSessionDirectory>());
+        server.ErrorsExpected = true;
+        await server.CreateAccountAsync("juliet", "secret");
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        await client.SecureAsync();
+        Assert.True((await client.AuthenticatePlainAsync("juliet", "secret")).Is("success", Namespaces.Sasl));
+        await client.OpenAsync();
+        await client.SendAsync("<iq type='set' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+        await client.ExpectStreamErrorAsync(StreamErrorCondition.InternalServerError);
+        Assert.Contains(server.Logs.Entries, e => e.Level == LogLevel.Error && e.Exception is InvalidOperationException);
+    }
+
     private static Task AfterOpenAsync(string xml, StreamErrorCondition condition, params (string Key, string Value)[] settings) =>
         AfterOpenAsync(Encoding.UTF8.GetBytes(xml), condition, settings);
 
@@ -250,5 +270,18 @@ public sealed class StreamErrorTests
         await using var client = await RawStream.ConnectAsync(server.C2s);
         await client.SendAsync(bytes);
         await client.ExpectStreamErrorAsync(condition);
+    }
+
+    /// <summary>A session directory whose store is broken: binding throws where no handler expects it.</summary>
+    private sealed class FailingSessionDirectory : ISessionDirectory
+    {
+        public BindOutcome TryBind(ClientSession session, int maxResourcesPerAccount) =>
+            throw new InvalidOperationException("session directory unavailable");
+
+        public bool Unbind(ClientSession session) => false;
+
+        public ClientSession? Find(Jid fullJid) => null;
+
+        public IReadOnlyList<ClientSession> Resources(Jid account) => [];
     }
 }
