@@ -118,8 +118,6 @@ public sealed class StreamErrorTests
     [InlineData("<foo/>")]
     [InlineData("<query xmlns='jabber:iq:roster'/>")]
     [InlineData("<message xmlns='jabber:server'/>")]
-    // A second header without a restart is one more top-level element (the reader only reports the root as a header).
-    [InlineData("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'/>")]
     public async Task Unknown_top_level_element_after_binding_gets_unsupported_stanza_type(string xml)
     {
         await using var server = await TestServer.StartAsync();
@@ -128,6 +126,30 @@ public sealed class StreamErrorTests
         await client.LoginAsync("juliet", "secret");
         await client.SendAsync(xml);
         await client.ExpectStreamErrorAsync(StreamErrorCondition.UnsupportedStanzaType);
+    }
+
+    [Theory]
+    [Trait("Conformance", "RFC 6120 §4.9.3.1")]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public async Task Second_header_without_a_restart_gets_bad_format(bool bound, bool selfClosed)
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CreateAccountAsync("juliet", "secret");
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        if (bound)
+        {
+            await client.LoginAsync("juliet", "secret");
+        }
+        else
+        {
+            await client.OpenAsync();
+        }
+
+        // Only SASL success and STARTTLS restart the stream; a header anywhere else is refused at its start tag.
+        await client.SendAsync((selfClosed ? BareHeader.Replace("'>", "'/>", StringComparison.Ordinal) : BareHeader) + "<presence/>");
+        await client.ExpectStreamErrorAsync(StreamErrorCondition.BadFormat);
     }
 
     [Fact]
