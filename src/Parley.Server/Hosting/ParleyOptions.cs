@@ -94,4 +94,13 @@ public sealed class LimitOptions
 
     /// <summary>Resources one account may bind at once. Default 16.</summary>
     public int MaxResourcesPerAccount { get; set; } = 16;
+
+    /// <summary>JIDs one account may block (XEP-0191); a block past it gets policy-violation. Default 1000.</summary>
+    public int MaxBlocklistItems { get; set; } = 1000;
+
+    /// <summary>Largest stored vCard (XEP-0054) in bytes of serialized XML; larger gets policy-violation. Default 65536 (64 KiB).</summary>
+    public int MaxVCardBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Private XML (XEP-0049) one account may store, in bytes of serialized XML summed over its elements; more gets policy-violation. Default 65536 (64 KiB).</summary>
+    public int MaxPrivateXmlBytes { get; set; } = 64 * 1024;
 }
