@@ -44,14 +44,19 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
     private async ValueTask<StanzaError?> FilterAsync(StanzaContext context)
     {
         var to = context.To!;
-        var local = (context.Addressed & (Addressed.Account | Addressed.Resource)) != 0;
-        if ((local || context.Addressed == Addressed.None) && !to.Bare.Equals(context.From.Account)
-            && (await blocklists.GetAsync(context.From.Account, context.CancellationToken).ConfigureAwait(false)).Matches(to))
+        if (context.Addressed == Addressed.Server || to.Bare.Equals(context.From.Account))
+        {
+            // The server itself and one's own account are never blocked: blocking them would cut the session off.
+            return null;
+        }
+
+        if ((await blocklists.GetAsync(context.From.Account, context.CancellationToken).ConfigureAwait(false)).Matches(to))
         {
             return Blocked;
         }
 
-        if (local && !to.Bare.Equals(context.From.Account)
+        // Another domain's users keep their own blocklists; a local account's is checked here.
+        if (context.Addressed != Addressed.None
             && (await blocklists.GetAsync(to.Bare, context.CancellationToken).ConfigureAwait(false)).Matches(context.From.Jid))
         {
             return Unavailable;
