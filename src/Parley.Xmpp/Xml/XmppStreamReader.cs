@@ -204,6 +204,13 @@ public sealed partial class XmppStreamReader
             throw new StreamErrorException(StreamErrorCondition.InvalidNamespace, "the root must be stream in " + Namespaces.Streams);
         }
 
+        if (!isRoot && _open.Count == 0 && _tagLocal == "stream" && ns == Namespaces.Streams)
+        {
+            // RFC 6120 §4.9.3.1: a header is only valid as the root (a restart resets the reader first, §4.3.3).
+            // Read as a top-level element it would swallow every later stanza until the size limit; fail now.
+            throw new StreamErrorException(StreamErrorCondition.BadFormat, "a stream header inside the stream");
+        }
+
         var element = new Element(_tagLocal, ns);
         foreach (var a in attributes)
         {

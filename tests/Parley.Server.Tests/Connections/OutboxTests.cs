@@ -11,7 +11,7 @@ namespace Parley.Server.Tests.Connections;
 public sealed class OutboxTests
 {
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.14")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.14")]
     public async Task A_reader_too_slow_is_closed_with_policy_violation_while_the_sender_keeps_being_served()
     {
         await using var server = await TestServer.StartAsync(("AllowPlaintextAuth", "true"), ("Limits:OutboundQueueLength", "16"));

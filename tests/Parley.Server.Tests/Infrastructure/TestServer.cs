@@ -39,7 +39,10 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IPEndPoint C2sTls => Endpoint(ListenerEndpoints.C2sTls);
 
-    public static async Task<TestServer> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
+
+    /// <param name="configureServices">Service overrides, e.g. a failing component to provoke a server fault.</param>
+    public static async Task<TestServer> StartAsync(Action<IServiceCollection>? configureServices, params (string Key, string Value)[] settings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
         var values = new Dictionary<string, string?>
@@ -59,7 +62,11 @@ internal sealed class TestServer : IAsyncDisposable
         var logs = new CollectingLoggerProvider();
         var host = ServerHost.Build(
             configuration,
-            services => services.AddSingleton<ILoggerProvider>(logs),
+            services =>
+            {
+                services.AddSingleton<ILoggerProvider>(logs);
+                configureServices?.Invoke(services);
+            },
             ephemeralPorts: true,
             consoleLogging: false);
         try

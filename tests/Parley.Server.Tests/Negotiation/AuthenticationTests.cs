@@ -9,7 +9,7 @@ namespace Parley.Server.Tests.Negotiation;
 public sealed class AuthenticationTests
 {
     [Fact]
-    [Trait("Conformance", "RFC6120 §5.4.3.3 §6.4.1 XEP-0440")]
+    [Trait("Conformance", "RFC 6120 §5.4.3.3 §6.4.1 XEP-0440")]
     public async Task After_starttls_the_features_offer_scram_plain_and_channel_binding()
     {
         await using var server = await TestServer.StartAsync();
@@ -36,7 +36,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §5.4.3.3")]
+    [Trait("Conformance", "RFC 6120 §5.4.3.3")]
     public async Task Data_sent_after_starttls_before_the_handshake_is_not_processed()
     {
         await using var server = await TestServer.StartAsync();
@@ -51,7 +51,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §6.4.6")]
+    [Trait("Conformance", "RFC 6120 §6.4.6")]
     public async Task Plain_succeeds_and_the_stream_restarts_with_bind_and_session()
     {
         await using var server = await TestServer.StartAsync();
@@ -67,7 +67,7 @@ public sealed class AuthenticationTests
     }
 
     [Theory]
-    [Trait("Conformance", "RFC6120 §6.4.6 RFC7677")]
+    [Trait("Conformance", "RFC 6120 §6.4.6 RFC 7677")]
     [InlineData("SCRAM-SHA-256")]
     [InlineData("SCRAM-SHA-1")]
     [InlineData("SCRAM-SHA-256-PLUS")]
@@ -82,7 +82,7 @@ public sealed class AuthenticationTests
     }
 
     [Theory]
-    [Trait("Conformance", "RFC6120 §6.5.10")]
+    [Trait("Conformance", "RFC 6120 §6.5.10")]
     [InlineData("juliet", "wrong")]
     [InlineData("nobody", "secret")]
     public async Task Wrong_password_and_unknown_user_fail_alike_with_not_authorized(string user, string password)
@@ -99,7 +99,7 @@ public sealed class AuthenticationTests
     }
 
     [Theory]
-    [Trait("Conformance", "RFC6120 §6.5")]
+    [Trait("Conformance", "RFC 6120 §6.5")]
     [InlineData("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-UNKNOWN'/>", "invalid-mechanism")]
     [InlineData("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>not base64!</auth>", "incorrect-encoding")]
     [InlineData("<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", "aborted")]
@@ -115,7 +115,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §6.5.4")]
+    [Trait("Conformance", "RFC 6120 §6.5.4")]
     public async Task Authentication_before_tls_gets_encryption_required()
     {
         await using var server = await TestServer.StartAsync();
@@ -126,7 +126,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §6.4.5")]
+    [Trait("Conformance", "RFC 6120 §6.4.5")]
     public async Task Too_many_failures_close_the_stream()
     {
         await using var server = await TestServer.StartAsync();
@@ -142,7 +142,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §5.3.1")]
+    [Trait("Conformance", "RFC 6120 §5.3.1")]
     public async Task Plaintext_auth_when_allowed_offers_optional_starttls_and_plain()
     {
         await using var server = await TestServer.StartAsync(("AllowPlaintextAuth", "true"));
@@ -170,7 +170,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC5802 §6")]
+    [Trait("Conformance", "RFC 5802 §6")]
     public async Task Scram_downgrade_flag_is_refused_when_channel_binding_was_offered()
     {
         await using var server = await TestServer.StartAsync();

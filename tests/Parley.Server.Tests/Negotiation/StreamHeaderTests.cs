@@ -8,7 +8,7 @@ namespace Parley.Server.Tests.Negotiation;
 public sealed class StreamHeaderTests
 {
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.7.1 §5.3.1")]
+    [Trait("Conformance", "RFC 6120 §4.7.1 §5.3.1")]
     public async Task Header_is_answered_with_domain_id_version_and_required_starttls()
     {
         await using var server = await TestServer.StartAsync();
@@ -28,7 +28,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.6")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.6")]
     public async Task Unknown_domain_gets_host_unknown()
     {
         await using var server = await TestServer.StartAsync();
@@ -38,7 +38,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.10")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.10")]
     public async Task Wrong_default_namespace_gets_invalid_namespace()
     {
         await using var server = await TestServer.StartAsync();
@@ -48,7 +48,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.10")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.10")]
     public async Task Wrong_stream_namespace_gets_invalid_namespace()
     {
         await using var server = await TestServer.StartAsync();
@@ -58,7 +58,7 @@ public sealed class StreamHeaderTests
     }
 
     [Theory]
-    [Trait("Conformance", "RFC6120 §4.7.5 §4.9.3.25")]
+    [Trait("Conformance", "RFC 6120 §4.7.5 §4.9.3.25")]
     [InlineData(" version='1.0'>", ">")]
     [InlineData(" version='1.0'>", " version='2.0'>")]
     public async Task Missing_or_unsupported_version_gets_unsupported_version(string from, string to)
@@ -70,7 +70,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.13")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.13")]
     public async Task Malformed_xml_gets_not_well_formed()
     {
         await using var server = await TestServer.StartAsync();
@@ -81,7 +81,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.18 §11.1")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.18 §11.1")]
     public async Task Comment_gets_restricted_xml()
     {
         await using var server = await TestServer.StartAsync();
@@ -92,7 +92,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.4")]
+    [Trait("Conformance", "RFC 6120 §4.4")]
     public async Task Closing_the_stream_is_answered_with_a_close()
     {
         await using var server = await TestServer.StartAsync();
@@ -103,7 +103,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.4")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.4")]
     public async Task Slow_negotiation_gets_connection_timeout()
     {
         await using var server = await TestServer.StartAsync(("Limits:NegotiationTimeoutSeconds", "1"));
@@ -120,7 +120,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.4 §4.9.1.1")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.4 §4.9.1.1")]
     public async Task Silent_client_gets_a_header_then_connection_timeout()
     {
         await using var server = await TestServer.StartAsync(("Limits:NegotiationTimeoutSeconds", "1"));
@@ -130,7 +130,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §6.1 §4.9.3.12")]
+    [Trait("Conformance", "RFC 6120 §6.1 §4.9.3.12")]
     public async Task Stanza_before_authentication_gets_not_authorized()
     {
         await using var server = await TestServer.StartAsync();
@@ -141,7 +141,7 @@ public sealed class StreamHeaderTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.17")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.17")]
     public async Task Stopping_the_server_ends_streams_with_system_shutdown()
     {
         await using var server = await TestServer.StartAsync();

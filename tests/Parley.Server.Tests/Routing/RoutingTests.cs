@@ -24,7 +24,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §8.1.2.1 RFC6121 §8.5.3.1")]
+    [Trait("Conformance", "RFC 6120 §8.1.2.1 RFC 6121 §8.5.3.1")]
     public async Task Message_to_a_full_jid_is_delivered_with_a_stamped_from()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -40,7 +40,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6121 §8.5.2.1.1")]
+    [Trait("Conformance", "RFC 6121 §8.5.2.1.1")]
     public async Task Message_to_a_bare_jid_goes_to_the_available_resource()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -56,7 +56,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6121 §8.5.2.2.1")]
+    [Trait("Conformance", "RFC 6121 §8.5.2.2.1")]
     public async Task Chat_to_a_bare_jid_without_available_resources_gets_service_unavailable()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -73,7 +73,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §8.2.3")]
+    [Trait("Conformance", "RFC 6120 §8.2.3")]
     public async Task Iq_rules_are_enforced()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -101,7 +101,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §10.5.3.2 RFC6121 §8.5.1")]
+    [Trait("Conformance", "RFC 6120 §10.5.3.2 RFC 6121 §8.5.1")]
     public async Task Iq_to_an_unknown_user_gets_service_unavailable()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -117,7 +117,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §10.4.3")]
+    [Trait("Conformance", "RFC 6120 §10.4.3")]
     public async Task Remote_domain_gets_remote_server_not_found()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -131,7 +131,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §8.3.3.8")]
+    [Trait("Conformance", "RFC 6120 §8.3.3.8")]
     public async Task Unpreparable_to_gets_jid_malformed()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -145,7 +145,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6121 §8.5.3.2.1")]
+    [Trait("Conformance", "RFC 6121 §8.5.3.2.1")]
     public async Task Iq_to_an_unbound_resource_gets_service_unavailable()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -162,7 +162,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §8.1.2.1 §4.9.3.9")]
+    [Trait("Conformance", "RFC 6120 §8.1.2.1 §4.9.3.9")]
     public async Task Spoofed_from_gets_invalid_from()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();
@@ -176,7 +176,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.9.3.14")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.14")]
     public async Task Oversized_stanza_gets_policy_violation_and_others_are_still_served()
     {
         await using var server = await TestServer.StartAsync(("Limits:MaxStanzaBytes", "4096"));
@@ -194,7 +194,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6121 §4.2.2 §4.5.4")]
+    [Trait("Conformance", "RFC 6121 §4.2.2 §4.5.4")]
     public async Task Presence_is_broadcast_to_own_resources_and_unavailable_on_disconnect()
     {
         await using var server = await TestServer.StartAsync();
@@ -217,7 +217,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §4.6.1")]
+    [Trait("Conformance", "RFC 6120 §4.6.1")]
     public async Task Whitespace_keepalives_between_stanzas_are_ignored()
     {
         var (server, juliet, romeo) = await TwoUsersAsync();

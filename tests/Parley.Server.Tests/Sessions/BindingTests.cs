@@ -8,7 +8,7 @@ namespace Parley.Server.Tests.Sessions;
 public sealed class BindingTests
 {
     [Fact]
-    [Trait("Conformance", "RFC6120 §7.6.2.1")]
+    [Trait("Conformance", "RFC 6120 §7.6.2.1")]
     public async Task Server_generates_a_resource_when_none_is_requested()
     {
         await using var server = await TestServer.StartAsync();
@@ -20,7 +20,7 @@ public sealed class BindingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §7.7.2")]
+    [Trait("Conformance", "RFC 6120 §7.7.2")]
     public async Task Requested_resource_is_bound()
     {
         await using var server = await TestServer.StartAsync();
@@ -30,7 +30,7 @@ public sealed class BindingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §7.7.2.2 §4.9.3.3")]
+    [Trait("Conformance", "RFC 6120 §7.7.2.2 §4.9.3.3")]
     public async Task Same_resource_twice_replaces_the_old_session_with_conflict()
     {
         await using var server = await TestServer.StartAsync();
@@ -47,7 +47,7 @@ public sealed class BindingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §7.6.2.1")]
+    [Trait("Conformance", "RFC 6120 §7.6.2.1")]
     public async Task Too_many_resources_get_resource_constraint()
     {
         await using var server = await TestServer.StartAsync(("Limits:MaxResourcesPerAccount", "1"));
@@ -65,7 +65,7 @@ public sealed class BindingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC6120 §7.1")]
+    [Trait("Conformance", "RFC 6120 §7.1")]
     public async Task Stanza_before_binding_gets_not_authorized()
     {
         await using var server = await TestServer.StartAsync();
@@ -79,7 +79,7 @@ public sealed class BindingTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC3921 §3")]
+    [Trait("Conformance", "RFC 3921 §3")]
     public async Task Session_establishment_gets_an_empty_result()
     {
         await using var server = await TestServer.StartAsync();

@@ -36,15 +36,26 @@ public sealed class ResetTests
         Assert.Equal(StreamErrorCondition.BadNamespacePrefix, ex.Condition);
     }
 
-    [Fact]
-    public void Without_reset_a_second_header_is_just_a_nested_element()
+    [Theory]
+    [InlineData("<stream:stream>")]
+    [InlineData("<stream:stream/>")]
+    public void Without_reset_a_second_header_is_bad_format(string second)
     {
-        // The stream's children are stanzas; a second <stream:stream> opened inside the stream is one more top-level element.
+        // RFC 6120 §4.9.3.1: fails at the start tag, before it can swallow the stanzas after it.
         var reader = new XmppStreamReader();
         Feed(reader, Utf8(Header));
-        var events = Feed(reader, Utf8("<stream:stream></stream:stream>"));
+        var ex = Assert.Throws<StreamErrorException>(() => Feed(reader, Utf8(second)));
+        Assert.Equal(StreamErrorCondition.BadFormat, ex.Condition);
+    }
+
+    [Fact]
+    public void A_stream_element_below_a_stanza_is_just_an_element()
+    {
+        var reader = new XmppStreamReader();
+        Feed(reader, Utf8(Header));
+        var events = Feed(reader, Utf8("<message><stream:stream/></message>"));
         Assert.Single(events);
-        Assert.True(events[0].Element!.Is("stream", Namespaces.Streams));
+        Assert.NotNull(events[0].Element!.Child("stream", Namespaces.Streams));
     }
 
     [Fact]
