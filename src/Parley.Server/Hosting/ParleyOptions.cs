@@ -100,4 +100,13 @@ public sealed class LimitOptions
     /// answered with service-unavailable (RFC 6121 §8.5.2.2.1). Default 500.
     /// </summary>
     public int MaxOfflineMessages { get; set; } = 500;
+
+    /// <summary>JIDs one account may block (XEP-0191); a block past it gets policy-violation. Default 1000.</summary>
+    public int MaxBlocklistItems { get; set; } = 1000;
+
+    /// <summary>Largest stored vCard (XEP-0054) in bytes of serialized XML; larger gets policy-violation. Default 65536 (64 KiB).</summary>
+    public int MaxVCardBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Private XML (XEP-0049) one account may store, in bytes of serialized XML summed over its elements; more gets policy-violation. Default 65536 (64 KiB).</summary>
+    public int MaxPrivateXmlBytes { get; set; } = 64 * 1024;
 }

@@ -47,6 +47,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:OutboundQueueLength", options.Limits.OutboundQueueLength, failures);
         ValidatePositive("Limits:MaxResourcesPerAccount", options.Limits.MaxResourcesPerAccount, failures);
         ValidatePositive("Limits:MaxOfflineMessages", options.Limits.MaxOfflineMessages, failures);
+        ValidatePositive("Limits:MaxBlocklistItems", options.Limits.MaxBlocklistItems, failures);
+        ValidatePositive("Limits:MaxVCardBytes", options.Limits.MaxVCardBytes, failures);
+        ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -11,13 +11,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Connections;
 using Parley.Server.Modules;
+using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Offline;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
+using Parley.Server.Modules.PrivateStorage;
 using Parley.Server.Modules.Register;
 using Parley.Server.Modules.Session;
+using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
 using Parley.Server.Negotiation;
 using Parley.Server.Routing;
@@ -87,6 +90,13 @@ public static class ServerHost
         services.AddSingleton<OfflineModule>();
         services.AddSingleton<VersionModule>();
         services.AddSingleton<RegisterModule>();
+        services.TryAddSingleton<IBlocklistStore, SqlBlocklistStore>();
+        services.AddSingleton<Blocklists>();
+        services.AddSingleton<BlockingModule>();
+        services.TryAddSingleton<IVCardStore, SqlVCardStore>();
+        services.AddSingleton<VCardModule>();
+        services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>();
+        services.AddSingleton<PrivateStorageModule>();
         services.AddSingleton(sp => new ModuleDispatcher(EnabledModules(sp)));
     }
 
@@ -99,6 +109,9 @@ public static class ServerHost
         yield return services.GetRequiredService<PresenceModule>();
         yield return services.GetRequiredService<MessageModule>();
         yield return services.GetRequiredService<OfflineModule>();
+        yield return services.GetRequiredService<BlockingModule>();
+        yield return services.GetRequiredService<VCardModule>();
+        yield return services.GetRequiredService<PrivateStorageModule>();
         if (options.AdvertiseVersion)
         {
             yield return services.GetRequiredService<VersionModule>();

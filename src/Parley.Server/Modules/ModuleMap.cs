@@ -3,8 +3,8 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Modules;
 
 /// <summary>
-/// What modules declare in <see cref="IXmppModule.Map"/>: the four extension points (IQ routes,
-/// message/presence chains, events, contributions). Read once at start into frozen tables.
+/// What modules declare in <see cref="IXmppModule.Map"/>: the extension points (IQ routes,
+/// message/presence chains, events, contributions, and stanza filters). Read once at start into frozen tables.
 /// </summary>
 internal sealed class ModuleMap
 {
@@ -18,6 +18,8 @@ internal sealed class ModuleMap
     internal List<(Addressed Addressed, Order Order, StanzaHandler Handler)> PresenceHandlers { get; } = [];
 
     internal List<(Type EventType, Func<object, ValueTask> Handler)> EventHandlers { get; } = [];
+
+    internal List<StanzaFilter> Filters { get; } = [];
 
     internal List<string> Features { get; } = [];
 
@@ -40,6 +42,14 @@ internal sealed class ModuleMap
     public void On<TEvent>(Func<TEvent, ValueTask> handler)
         where TEvent : class =>
         EventHandlers.Add((typeof(TEvent), e => handler((TEvent)e)));
+
+    /// <summary>
+    /// Refuses stanzas between two addresses before any handler sees them. A fifth extension point
+    /// because XEP-0191 blocking must cover IQs as well as messages and presence, and IQs are
+    /// dispatched by exact key with no chain to stand in front of; one check in the router covers
+    /// all three kinds, and stanzas to other domains, in one place.
+    /// </summary>
+    public void Filter(StanzaFilter filter) => Filters.Add(filter);
 
     /// <summary>A XEP-0030 feature of the server and of accounts.</summary>
     public void Feature(string var) => Features.Add(var);

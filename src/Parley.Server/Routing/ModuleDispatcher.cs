@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Parley.Server.Modules;
+using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Routing;
@@ -13,6 +14,7 @@ internal sealed class ModuleDispatcher
     private readonly FrozenDictionary<IqKey, (Addressed Addressed, IqHandler Handler)> _iq;
     private readonly ModuleEvents _events;
     private readonly (StreamStage Stage, Func<StreamFeatureContext, Element?> Feature)[] _streamFeatures;
+    private readonly StanzaFilter[] _filters;
 
     public ModuleDispatcher(IEnumerable<IXmppModule> modules)
     {
@@ -39,6 +41,7 @@ internal sealed class ModuleDispatcher
         _iq = iq.ToFrozenDictionary();
         MessageHandlers = Ordered(map.MessageHandlers);
         PresenceHandlers = Ordered(map.PresenceHandlers);
+        _filters = [.. map.Filters];
         _events = map.Events;
         _events.Freeze(map.EventHandlers.GroupBy(e => e.EventType)
             .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Handler).ToArray()));
@@ -72,6 +75,20 @@ internal sealed class ModuleDispatcher
 
     public ValueTask PublishAsync<TEvent>(TEvent e)
         where TEvent : class => _events.PublishAsync(e);
+
+    /// <summary>The first refusal of a stanza by a filter, or null when every filter lets it through.</summary>
+    public async ValueTask<StanzaError?> FilterAsync(StanzaContext context)
+    {
+        foreach (var filter in _filters)
+        {
+            if (await filter(context).ConfigureAwait(false) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Runs a chain until a handler says Done; false when nobody handled the stanza.</summary>
     public static async ValueTask<bool> RunChainAsync((Addressed Addressed, StanzaHandler Handler)[] chain, StanzaContext context)

@@ -110,8 +110,7 @@ internal sealed class StanzaRouter(
         }
         else if (!domains.Contains(to.Domain))
         {
-            await remote.RouteAsync(origin, stanza, to, cancellationToken).ConfigureAwait(false);
-            return;
+            addressed = Addressed.None;
         }
         else if (to.Local is null)
         {
@@ -132,6 +131,19 @@ internal sealed class StanzaRouter(
 
                 return;
             }
+        }
+
+        if (to is not null && await modules.FilterAsync(new StanzaContext(stanza, origin, to, addressed, cancellationToken)).ConfigureAwait(false) is { } refusal)
+        {
+            // A module's filter (XEP-0191 blocking) refused the stanza before any handler or domain saw it.
+            Unhandled.Bounce(origin, stanza, refusal);
+            return;
+        }
+
+        if (addressed == Addressed.None)
+        {
+            await remote.RouteAsync(origin, stanza, to!, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         switch (stanza.Name)

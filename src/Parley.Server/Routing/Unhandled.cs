@@ -12,7 +12,11 @@ internal static class Unhandled
     /// with an error, and IQ results are never answered (§8.2.3); presence is dropped silently
     /// (RFC 6121 §8.5.1, §8.5.2.1.2), so nothing reveals whether an account exists.
     /// </summary>
-    public static void Bounce(ClientSession origin, Element stanza, StanzaErrorCondition condition, string? text = null)
+    public static void Bounce(ClientSession origin, Element stanza, StanzaErrorCondition condition, string? text = null) =>
+        Bounce(origin, stanza, StanzaError.Of(condition, text));
+
+    /// <inheritdoc cref="Bounce(ClientSession, Element, StanzaErrorCondition, string?)"/>
+    public static void Bounce(ClientSession origin, Element stanza, StanzaError error)
     {
         var type = Stanza.Type(stanza);
         if (type == "error" || (stanza.Name == "iq" && type == "result") || stanza.Name == "presence")
@@ -20,6 +24,6 @@ internal static class Unhandled
             return;
         }
 
-        origin.Send(Stanza.ErrorReply(stanza, StanzaError.Of(condition, text)));
+        origin.Send(Stanza.ErrorReply(stanza, error));
     }
 }

@@ -4,7 +4,8 @@ using Parley.Xmpp.Xml;
 namespace Parley.Xmpp.Stanzas;
 
 /// <summary>A stanza error as a value (RFC 6120 §8.3): returned by handlers, turned into XML once.</summary>
-public sealed record StanzaError(StanzaErrorType Type, StanzaErrorCondition Condition, string? Text = null)
+/// <param name="Application">RFC 6120 §8.3.2: an optional application-specific condition element (e.g. XEP-0191 &lt;blocked/&gt;).</param>
+public sealed record StanzaError(StanzaErrorType Type, StanzaErrorCondition Condition, string? Text = null, Element? Application = null)
 {
     /// <summary>The error type RFC 6120 §8.3.3 gives as the usual one for each condition.</summary>
     public static StanzaError Of(StanzaErrorCondition condition, string? text = null) =>
@@ -31,6 +32,12 @@ public sealed record StanzaError(StanzaErrorType Type, StanzaErrorCondition Cond
         if (Text is not null)
         {
             error.AddElement("text", Namespaces.Stanzas).SetAttribute("lang", "en", Namespaces.Xml).AddText(Text);
+        }
+
+        if (Application is not null)
+        {
+            // Cloned: the value may be shared, the error element is the caller's to change.
+            error.Add(Application.Clone());
         }
 
         return error;

@@ -18,6 +18,10 @@ public static class Namespaces
     public const string DiscoInfo = "http://jabber.org/protocol/disco#info";
     public const string DiscoItems = "http://jabber.org/protocol/disco#items";
     public const string Ping = "urn:xmpp:ping";
+    public const string Blocking = "urn:xmpp:blocking";
+    public const string BlockingErrors = "urn:xmpp:blocking:errors";
+    public const string VCard = "vcard-temp";
+    public const string PrivateXml = "jabber:iq:private";
     public const string Version = "jabber:iq:version";
     public const string Register = "jabber:iq:register";
     public const string RegisterFeature = "http://jabber.org/features/iq-register";
