@@ -94,4 +94,7 @@ public sealed class LimitOptions
 
     /// <summary>Resources one account may bind at once. Default 16.</summary>
     public int MaxResourcesPerAccount { get; set; } = 16;
+
+    /// <summary>Items one roster may hold; adding more gets not-allowed (RFC 6121 §2.3.3 leaves it to policy). Default 1000.</summary>
+    public int MaxRosterItems { get; set; } = 1000;
 }

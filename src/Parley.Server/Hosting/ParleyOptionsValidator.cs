@@ -46,6 +46,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:NegotiationTimeoutSeconds", options.Limits.NegotiationTimeoutSeconds, failures);
         ValidatePositive("Limits:OutboundQueueLength", options.Limits.OutboundQueueLength, failures);
         ValidatePositive("Limits:MaxResourcesPerAccount", options.Limits.MaxResourcesPerAccount, failures);
+        ValidatePositive("Limits:MaxRosterItems", options.Limits.MaxRosterItems, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -16,6 +16,7 @@ using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
 using Parley.Server.Modules.Register;
+using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
 using Parley.Server.Modules.Version;
 using Parley.Server.Negotiation;
@@ -81,6 +82,10 @@ public static class ServerHost
         services.AddSingleton<PingModule>();
         services.AddSingleton<SessionModule>();
         services.AddSingleton<PresenceModule>();
+        services.TryAddSingleton<IRosterStore, SqlRosterStore>();
+        services.AddSingleton<Rosters>();
+        services.AddSingleton<Subscriptions>();
+        services.AddSingleton<RosterModule>();
         services.AddSingleton<MessageModule>();
         services.AddSingleton<VersionModule>();
         services.AddSingleton<RegisterModule>();
@@ -94,6 +99,7 @@ public static class ServerHost
         yield return services.GetRequiredService<PingModule>();
         yield return services.GetRequiredService<SessionModule>();
         yield return services.GetRequiredService<PresenceModule>();
+        yield return services.GetRequiredService<RosterModule>();
         yield return services.GetRequiredService<MessageModule>();
         if (options.AdvertiseVersion)
         {
