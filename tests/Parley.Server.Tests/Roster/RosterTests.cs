@@ -151,11 +151,20 @@ public sealed class RosterTests
     public async Task A_full_roster_refuses_new_items_but_updates_existing_ones()
     {
         await using var server = await ServerAsync(("Limits:MaxRosterItems", "2"));
+        await server.CreateAccountAsync("tybalt", "secret");
         await using var juliet = await ImClient.LoginAsync(server, "juliet", "balcony");
+        await juliet.RosterAsync();
         Assert.Equal("result", (await juliet.SetItemAsync("<item jid='romeo@localhost'/>")).GetAttribute("type"));
         Assert.Equal("result", (await juliet.SetItemAsync("<item jid='nurse@localhost'/>")).GetAttribute("type"));
         var third = await juliet.SetItemAsync("<item jid='tybalt@localhost'/>");
         Assert.Equal("not-allowed", ImClient.Condition(third));
         Assert.Equal("result", (await juliet.SetItemAsync("<item jid='nurse@localhost' name='Nurse'/>")).GetAttribute("type"));
+
+        // A subscription request would add an item too.
+        await juliet.SendAsync("<presence to='tybalt@localhost' type='subscribe' id='s1'/>");
+        var refused = await juliet.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("id") == "s1", "the refused request");
+        Assert.Equal("not-allowed", ImClient.Condition(refused));
+        await juliet.SendAsync("<presence to='romeo@localhost' type='subscribe'/>");
+        await juliet.WaitForAsync(e => ImClient.Item(e)?.GetAttribute("ask") == "subscribe", "the push of the pending request");
     }
 }

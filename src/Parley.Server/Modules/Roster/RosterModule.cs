@@ -124,8 +124,7 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
         using (await rosters.LockAsync(session.Account, context.CancellationToken).ConfigureAwait(false))
         {
             var existing = await rosters.Store.FindAsync(session.Account, contact, context.CancellationToken).ConfigureAwait(false);
-            if (existing is null
-                && await rosters.Store.CountAsync(session.Account, context.CancellationToken).ConfigureAwait(false) >= options.Value.Limits.MaxRosterItems)
+            if (existing is null && await IsFullAsync(session.Account, contact, context.CancellationToken).ConfigureAwait(false))
             {
                 // RFC 6121 §2.3.3 leaves roster size to policy; not-allowed as Prosody and ejabberd answer.
                 return IqReply.Fail(StanzaErrorCondition.NotAllowed, "The roster is full.");
@@ -181,6 +180,10 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
         return IqReply.Empty;
     }
 
+    private async ValueTask<bool> IsFullAsync(Jid account, Jid contact, CancellationToken cancellationToken) =>
+        await rosters.Store.FindAsync(account, contact, cancellationToken).ConfigureAwait(false) is null
+        && await rosters.Store.CountAsync(account, cancellationToken).ConfigureAwait(false) >= options.Value.Limits.MaxRosterItems;
+
     /// <summary>RFC 6121 §3: subscription stanzas from a local account to a local contact.</summary>
     private async ValueTask<Handling> HandleSubscriptionAsync(StanzaContext context)
     {
@@ -191,11 +194,20 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
 
         // RFC 6121 §3.1.1: a subscription is addressed to a bare JID; a resource is ignored.
         var contact = context.To?.Bare;
-        if (contact is not null && !contact.Equals(context.From.Account))
+        if (contact is null || contact.Equals(context.From.Account))
         {
-            await subscriptions.SendAsync(context.From.Account, contact, kind, context.Stanza, context.CancellationToken).ConfigureAwait(false);
+            return Handling.Done;
         }
 
+        if (kind is SubscriptionStanza.Subscribe or SubscriptionStanza.Subscribed
+            && await IsFullAsync(context.From.Account, contact, context.CancellationToken).ConfigureAwait(false))
+        {
+            // A request or pre-approval would add an item past Limits:MaxRosterItems.
+            context.From.Send(Stanza.ErrorReply(context.Stanza, StanzaError.Of(StanzaErrorCondition.NotAllowed, "The roster is full.")));
+            return Handling.Done;
+        }
+
+        await subscriptions.SendAsync(context.From.Account, contact, kind, context.Stanza, context.CancellationToken).ConfigureAwait(false);
         return Handling.Done;
     }
 }
