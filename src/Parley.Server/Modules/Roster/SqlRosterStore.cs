@@ -17,6 +17,9 @@ internal sealed class SqlRosterStore(SqlDatabase database) : IRosterStore
     public async Task<RosterSnapshot> GetAsync(Jid account, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // The version is read before the items: a change in between makes the answer carry items
+        // newer than its version, so the client's next get fetches again instead of missing it.
         var version = await VersionAsync(connection, null, Key(account), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(null, $"SELECT {ItemColumns} FROM roster_items i WHERE i.jid = @jid ORDER BY contact");
         command.AddParameter("@jid", Key(account));
