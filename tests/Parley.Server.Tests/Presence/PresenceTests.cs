@@ -104,6 +104,22 @@ public sealed class PresenceTests
 
     [Fact]
     [Trait("Conformance", "RFC 6121 §4.6.3")]
+    public async Task A_subscribed_contact_that_also_got_directed_presence_is_told_unavailable_once()
+    {
+        await using var server = await ServerAsync();
+        await using var juliet = await SubscriptionTests.OnlineAsync(server, "juliet", "balcony");
+        await using var romeo = await SubscriptionTests.OnlineAsync(server, "romeo", "garden");
+        await SubscriptionTests.MakeBothAsync(juliet, romeo);
+
+        await juliet.SendAsync("<presence to='romeo@localhost/garden'><status>Directed</status></presence>");
+        await romeo.WaitForAsync(e => e.ChildText("status", Namespaces.Client) == "Directed", "the directed presence");
+        await juliet.SendAsync("<presence type='unavailable'/>");
+        await romeo.PresenceAsync("juliet@localhost/balcony", "unavailable");
+        await romeo.QuietAsync(e => e.GetAttribute("type") == "unavailable" && e.GetAttribute("from") == "juliet@localhost/balcony");
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6121 §4.6.3")]
     public async Task Directed_presence_recipient_learns_of_a_closed_stream()
     {
         await using var server = await ServerAsync();

@@ -116,7 +116,8 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         {
             if (item.State.HasFrom)
             {
-                told?.Remove(item.Contact);
+                // A contact's resources get the broadcast; directed presence to them adds nothing.
+                told?.RemoveWhere(j => j.Bare.Equals(item.Contact));
                 Deliver(item.Contact, presence);
             }
         }
