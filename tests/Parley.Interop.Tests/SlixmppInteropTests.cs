@@ -97,6 +97,26 @@ public sealed class SlixmppInteropTests(ParleyServer server)
         Assert.InRange(stamp, before, DateTimeOffset.UtcNow);
     }
 
+    [Fact]
+    [Trait("Conformance", "RFC 6121 §2 §3 §4")]
+    public async Task Two_slixmpp_clients_subscribe_to_each_other_and_see_presence()
+    {
+        var first = await server.CreateAccountAsync("slixmontague");
+        var second = await server.CreateAccountAsync("slixcapulet");
+
+        await using var script = Start("subscribe", first.Jid.ToString(), first.Password, second.Jid.ToString(), second.Password);
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+
+        run.AssertSucceeded();
+        Assert.Equal(first.Jid.ToString(), run.Single("second", "subscribe").GetProperty("frm").GetString());
+        Assert.Equal(second.Jid.ToString(), run.Single("first", "subscribe").GetProperty("frm").GetString());
+        Assert.Equal("both", run.Single("first", "subscription").GetProperty("subscription").GetString());
+        Assert.Equal("both", run.Single("second", "subscription").GetProperty("subscription").GetString());
+        Assert.StartsWith(second.Jid + "/", run.For("first", "presence").First().GetProperty("frm").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(first.Jid + "/", run.For("second", "presence").First().GetProperty("frm").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(second.Jid + "/", run.Single("first", "unavailable").GetProperty("frm").GetString(), StringComparison.Ordinal);
+    }
+
     private ChildProcess Start(string mode, params string[] arguments) =>
         ChildProcess.Start(
             RepositoryPaths.Python,

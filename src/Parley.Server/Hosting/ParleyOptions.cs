@@ -109,4 +109,7 @@ public sealed class LimitOptions
 
     /// <summary>Private XML (XEP-0049) one account may store, in bytes of serialized XML summed over its elements; more gets policy-violation. Default 65536 (64 KiB).</summary>
     public int MaxPrivateXmlBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Items one roster may hold; adding more gets not-allowed (RFC 6121 §2.3.3 leaves it to policy). Default 1000.</summary>
+    public int MaxRosterItems { get; set; } = 1000;
 }

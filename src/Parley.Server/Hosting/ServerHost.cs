@@ -19,6 +19,7 @@ using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
 using Parley.Server.Modules.PrivateStorage;
 using Parley.Server.Modules.Register;
+using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
@@ -85,6 +86,10 @@ public static class ServerHost
         services.AddSingleton<PingModule>();
         services.AddSingleton<SessionModule>();
         services.AddSingleton<PresenceModule>();
+        services.TryAddSingleton<IRosterStore, SqlRosterStore>();
+        services.AddSingleton<Rosters>();
+        services.AddSingleton<Subscriptions>();
+        services.AddSingleton<RosterModule>();
         services.AddSingleton<MessageModule>();
         services.TryAddSingleton<IOfflineStore, SqlOfflineStore>();
         services.AddSingleton<OfflineModule>();
@@ -107,6 +112,7 @@ public static class ServerHost
         yield return services.GetRequiredService<PingModule>();
         yield return services.GetRequiredService<SessionModule>();
         yield return services.GetRequiredService<PresenceModule>();
+        yield return services.GetRequiredService<RosterModule>();
         yield return services.GetRequiredService<MessageModule>();
         yield return services.GetRequiredService<OfflineModule>();
         yield return services.GetRequiredService<BlockingModule>();

@@ -11,6 +11,11 @@ Run with /usr/bin/python3 (the Debian interpreter that can import python3-slixmp
   slixmpp_chat.py offline HOST PORT JID PASSWORD
       one client logs in, sends initial presence and waits for one message (one stored while
       it was offline, XEP-0160), reporting its XEP-0203 delay; then closes its stream.
+  slixmpp_chat.py subscribe HOST PORT JID1 PASSWORD1 JID2 PASSWORD2
+      both clients fetch their rosters and send initial presence; the first asks the second for
+      a subscription; each approves the other's request by hand (slixmpp's auto-authorize off)
+      and asks back; both must end with subscription "both" in their rosters and see each
+      other's available presence; then the second goes offline and the first must see it.
 
 Both use SCRAM over STARTTLS only (SCRAM-SHA-256 or SCRAM-SHA-1, never PLAIN) and accept the
 server's self-signed certificate. Every step is one JSON object on its own stdout line; the last
@@ -143,6 +148,76 @@ async def offline(host, port, jid, password):
     await client.close()
 
 
+class Subscriber(Client):
+    """A client that approves requests by hand and records roster and presence changes."""
+
+    def __init__(self, label, jid, password):
+        super().__init__(label, jid, password)
+        # Approval is the user's decision (RFC 6121 §3.1.4): None makes slixmpp leave requests to
+        # this handler (True would approve them itself, False would deny them).
+        self.roster.auto_authorize = None
+        self.roster.auto_subscribe = False
+        self.changed = asyncio.Event()
+        self.available = set()
+        self.unavailable = set()
+        self.add_event_handler("presence_subscribe", self.on_subscribe)
+        self.add_event_handler("roster_update", lambda _: self.changed.set())
+        self.add_event_handler("presence_available", self.on_available)
+        self.add_event_handler("presence_unavailable", self.on_unavailable)
+
+    def on_subscribe(self, presence):
+        contact = presence["from"].bare
+        emit(client=self.label, event="subscribe", frm=contact)
+        self.send_presence(pto=contact, ptype="subscribed")
+        if self.client_roster[contact]["subscription"] not in ("to", "both"):
+            self.send_presence(pto=contact, ptype="subscribe")
+
+    def on_available(self, presence):
+        if presence["from"].bare != self.boundjid.bare:
+            emit(client=self.label, event="presence", frm=presence["from"].full)
+            self.available.add(presence["from"].full)
+            self.changed.set()
+
+    def on_unavailable(self, presence):
+        if presence["from"].bare != self.boundjid.bare:
+            emit(client=self.label, event="unavailable", frm=presence["from"].full)
+            self.unavailable.add(presence["from"].full)
+            self.changed.set()
+
+    async def online(self, host, port):
+        await self.start(host, port)
+        await self.get_roster()
+        self.send_presence()
+
+    async def until(self, condition, what):
+        async def wait():
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
+        try:
+            await asyncio.wait_for(wait(), TIMEOUT)
+        except asyncio.TimeoutError:
+            raise RuntimeError(f"{self.label}: timed out waiting for {what}") from None
+
+
+async def subscribe(host, port, jid1, password1, jid2, password2):
+    first = Subscriber("first", jid1, password1)
+    second = Subscriber("second", jid2, password2)
+    await first.online(host, port)
+    await second.online(host, port)
+    first.send_presence(pto=slixmpp.JID(jid2).bare, ptype="subscribe")
+    for client, peer in ((first, second), (second, first)):
+        contact = peer.boundjid.bare
+        await client.until(lambda c=client, j=contact: c.client_roster[j]["subscription"] == "both", f"subscription both with {contact}")
+        emit(client=client.label, event="subscription", contact=contact, subscription=client.client_roster[contact]["subscription"])
+        await client.until(lambda c=client, p=peer: p.boundjid.full in c.available, f"presence of {peer.boundjid.full}")
+    gone = second.boundjid.full
+    await second.close()
+    await first.until(lambda: gone in first.unavailable, f"unavailable from {gone}")
+    await first.close()
+
+
 async def main(argv):
     mode, host, port = argv[1], argv[2], int(argv[3])
     if mode == "pair":
@@ -151,6 +226,8 @@ async def main(argv):
         await echo(host, port, *argv[4:8])
     elif mode == "offline":
         await offline(host, port, *argv[4:6])
+    elif mode == "subscribe":
+        await subscribe(host, port, *argv[4:8])
     else:
         raise RuntimeError(f"unknown mode {mode}")
 

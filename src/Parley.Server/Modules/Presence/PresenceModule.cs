@@ -1,19 +1,28 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Parley.Server.Modules.Events;
+using Parley.Server.Modules.Roster;
+using Parley.Server.Routing;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Modules.Presence;
 
 /// <summary>
-/// The minimal RFC 6121 presence: a resource's availability and priority, broadcast to the
-/// account's own resources, and directed presence to local JIDs. Subscriptions and the roster
-/// plug in beside it as their own module.
+/// RFC 6121 §4: a resource's availability and priority, broadcast to the account's own resources
+/// and to contacts subscribed to it ("from"/"both"); probes of the contacts it is subscribed to,
+/// answered here for local contacts; directed presence, remembered so that going offline reaches
+/// whoever was told of availability.
 /// </summary>
-internal sealed class PresenceModule(ISessionDirectory sessions) : IXmppModule
+internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore rosters, HostedDomains domains) : IXmppModule
 {
+    // RFC 6121 §4.6.3: per session, the JIDs that received directed available presence. Changed by
+    // the session's read loop and, once it has ended, by SessionClosed.
+    private readonly ConcurrentDictionary<ClientSession, HashSet<Jid>> _directed = new();
+
     private ModuleEvents? _events;
 
     public void Map(ModuleMap map)
@@ -26,42 +35,56 @@ internal sealed class PresenceModule(ISessionDirectory sessions) : IXmppModule
     private async ValueTask<Handling> HandleAsync(StanzaContext context)
     {
         var type = Stanza.Type(context.Stanza);
+        if (type == "probe" && context.To is { } probed)
+        {
+            // RFC 6121 §4.3.2: answered for the contact, only when the prober is subscribed.
+            await AnswerProbeAsync(probed.Bare, context.From, context.CancellationToken).ConfigureAwait(false);
+            return Handling.Done;
+        }
+
         if (type is not (null or "unavailable"))
         {
-            // Subscriptions, probes and errors are the roster module's (RFC 6121 §3); not handled here.
+            // Subscription stanzas are the roster module's (RFC 6121 §3); errors are dropped.
             return Handling.Continue;
         }
 
         if (context.To is null)
         {
-            if (Broadcast(context.From, context.Stanza, type is null) && _events is not null)
-            {
-                await _events.PublishAsync(new InitialPresence(context.From)).ConfigureAwait(false);
-            }
-        }
-        else if (context.Addressed == Addressed.Resource)
-        {
-            // RFC 6121 §8.5.3.2.3 (presence to an unbound full JID is dropped).
-            sessions.Find(context.To)?.Send(context.Stanza);
+            await BroadcastAsync(context.From, context.Stanza, type is null, context.CancellationToken).ConfigureAwait(false);
         }
         else
         {
-            // RFC 6121 §8.5.2.1.2: presence to a bare JID goes to every available resource.
-            foreach (var resource in sessions.Resources(context.To))
-            {
-                if (resource.IsAvailable)
-                {
-                    resource.Send(context.Stanza);
-                }
-            }
+            Directed(context.From, context.Stanza, context.To, type is null);
         }
 
         return Handling.Done;
     }
 
-    /// <summary>RFC 6121 §4.2.2 and §4.5.2: presence without 'to' goes to all of the account's available resources.</summary>
-    /// <returns>True when this was the resource's initial presence.</returns>
-    private bool Broadcast(ClientSession from, Element presence, bool available)
+    /// <summary>RFC 6121 §4.6: delivered to the addressee only, and remembered until unavailable.</summary>
+    private void Directed(ClientSession from, Element presence, Jid to, bool available)
+    {
+        var recipients = _directed.GetOrAdd(from, _ => []);
+        lock (recipients)
+        {
+            // §4.6.2: directed available presence before initial presence is not tracked.
+            if (available && from.IsAvailable)
+            {
+                recipients.Add(to);
+            }
+            else
+            {
+                recipients.Remove(to);
+            }
+        }
+
+        Deliver(to, presence);
+    }
+
+    /// <summary>
+    /// RFC 6121 §4.2.2, §4.4.2, §4.5.2: presence without 'to' goes to the account's available
+    /// resources and to contacts with a subscription from it; unavailable also to directed recipients.
+    /// </summary>
+    private async ValueTask BroadcastAsync(ClientSession from, Element presence, bool available, CancellationToken cancellationToken)
     {
         var initial = available && !from.IsAvailable;
         if (available)
@@ -87,28 +110,124 @@ internal sealed class PresenceModule(ISessionDirectory sessions) : IXmppModule
             }
         }
 
-        return initial;
+        var roster = await rosters.GetAsync(from.Account, cancellationToken).ConfigureAwait(false);
+        var told = available ? null : TakeDirected(from);
+        foreach (var item in roster.Items)
+        {
+            if (item.State.HasFrom)
+            {
+                // A contact's resources get the broadcast; directed presence to them adds nothing.
+                told?.RemoveWhere(j => j.Bare.Equals(item.Contact));
+                Deliver(item.Contact, presence);
+            }
+        }
+
+        if (told is not null)
+        {
+            foreach (var recipient in told)
+            {
+                Deliver(recipient, presence);
+            }
+        }
+
+        if (initial)
+        {
+            // RFC 6121 §4.2.2: probe the contacts the account is subscribed to.
+            foreach (var item in roster.Items)
+            {
+                if (item.State.HasTo)
+                {
+                    await AnswerProbeAsync(item.Contact, from, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (_events is not null)
+            {
+                await _events.PublishAsync(new InitialPresence(from)).ConfigureAwait(false);
+            }
+        }
     }
 
-    private ValueTask OnSessionClosedAsync(SessionClosed closed)
+    /// <summary>
+    /// RFC 6121 §4.3.2 for a local contact: the last available presence of each of its available
+    /// resources, or unavailable when it has none; nothing unless the contact's roster grants the
+    /// prober a subscription. A remote contact waits for federation.
+    /// </summary>
+    private async ValueTask AnswerProbeAsync(Jid contact, ClientSession prober, CancellationToken cancellationToken)
+    {
+        if (!domains.Contains(contact.Domain)
+            || await rosters.FindAsync(contact, prober.Account, cancellationToken).ConfigureAwait(false) is not { State.HasFrom: true })
+        {
+            return;
+        }
+
+        var answered = false;
+        foreach (var resource in sessions.Resources(contact))
+        {
+            if (resource.Presence is { } presence)
+            {
+                prober.Send(presence.Clone().SetAttribute("to", prober.Jid.ToString()));
+                answered = true;
+            }
+        }
+
+        if (!answered)
+        {
+            prober.Send(new Element("presence", Namespaces.Client)
+                .SetAttribute("from", contact.ToString())
+                .SetAttribute("to", prober.Jid.ToString())
+                .SetAttribute("type", "unavailable"));
+        }
+    }
+
+    private HashSet<Jid>? TakeDirected(ClientSession from)
+    {
+        if (!_directed.TryRemove(from, out var recipients))
+        {
+            return null;
+        }
+
+        lock (recipients)
+        {
+            return [.. recipients];
+        }
+    }
+
+    /// <summary>RFC 6121 §8.5.2.1.2 / §8.5.3.2.3: to a bare JID every available resource, to a full JID that resource only.</summary>
+    private void Deliver(Jid to, Element presence)
+    {
+        if (!domains.Contains(to.Domain))
+        {
+            return;
+        }
+
+        if (to.Resource is not null)
+        {
+            sessions.Find(to)?.Send(presence);
+            return;
+        }
+
+        foreach (var resource in sessions.Resources(to))
+        {
+            if (resource.IsAvailable)
+            {
+                resource.Send(presence);
+            }
+        }
+    }
+
+    private async ValueTask OnSessionClosedAsync(SessionClosed closed)
     {
         if (closed.Session.IsAvailable)
         {
             // RFC 6121 §4.5.4: a resource that vanishes without unavailable presence is announced as gone.
-            closed.Session.SetUnavailable();
             var unavailable = new Element("presence", Namespaces.Client)
                 .SetAttribute("from", closed.Session.Jid.ToString())
                 .SetAttribute("type", "unavailable");
-            foreach (var resource in sessions.Resources(closed.Session.Account))
-            {
-                if (resource.IsAvailable)
-                {
-                    resource.Send(unavailable);
-                }
-            }
+            await BroadcastAsync(closed.Session, unavailable, available: false, CancellationToken.None).ConfigureAwait(false);
         }
 
-        return ValueTask.CompletedTask;
+        _directed.TryRemove(closed.Session, out _);
     }
 
     /// <summary>RFC 6121 §4.7.2.3: an integer from -128 to 127; absent or invalid means 0.</summary>

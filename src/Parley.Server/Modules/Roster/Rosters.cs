@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Parley.Server.Sessions;
+using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Modules.Roster;
+
+/// <summary>
+/// The one place roster items change: each change runs under its account's lock, is stored (which
+/// increases the roster version) and is pushed to the account's interested resources (RFC 6121
+/// §2.1.6), whether a roster set or subscription handling caused it.
+/// </summary>
+internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions)
+{
+    // Striped per-account locks: two read loops changing one roster serialize; unrelated accounts
+    // rarely share a stripe. Never held while another account's lock is taken.
+    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    // RFC 6121 §2.1.6: "interested" resources requested the roster during this session.
+    private readonly ConcurrentDictionary<ClientSession, byte> _interested = new();
+
+    private long _pushId;
+
+    public IRosterStore Store => store;
+
+    public void MarkInterested(ClientSession session) => _interested.TryAdd(session, 0);
+
+    public void Forget(ClientSession session) => _interested.TryRemove(session, out _);
+
+    public async Task<IDisposable> LockAsync(Jid account, CancellationToken cancellationToken)
+    {
+        var gate = _locks[(account.Bare.GetHashCode() & int.MaxValue) % _locks.Length];
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Release(gate);
+    }
+
+    /// <summary>
+    /// Applies a subscription transition to the account's state toward the contact, stores what
+    /// changed and pushes a visible change. Returns the state before and the outcome.
+    /// </summary>
+    /// <param name="pendingStatus">The status text kept with a new pending inbound request.</param>
+    public async Task<(SubscriptionState Before, SubscriptionOutcome Outcome)> ApplyAsync(
+        Jid account, Jid contact, Func<SubscriptionState, SubscriptionOutcome> transition, string? pendingStatus, CancellationToken cancellationToken)
+    {
+        using var held = await LockAsync(account, cancellationToken).ConfigureAwait(false);
+        var item = await store.FindAsync(account, contact, cancellationToken).ConfigureAwait(false);
+        var before = item?.State ?? new SubscriptionState(Subscription.None, PendingIn: await store.IsPendingAsync(account, contact, cancellationToken).ConfigureAwait(false));
+        var outcome = transition(before);
+        var after = outcome.State;
+        if (after.PendingIn != before.PendingIn)
+        {
+            await store.SetPendingAsync(account, contact, after.PendingIn ? pendingStatus ?? "" : null, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Pending-in is not part of the item the client sees (RFC 6121 §2.1.2), and a request
+        // from a stranger creates no item (§3.1.3).
+        var visibleChange = after with { PendingIn = false } != before with { PendingIn = false };
+        if (visibleChange && (item is not null || after.Subscription != Subscription.None || after.PendingOut || after.Approved))
+        {
+            var saved = (item ?? RosterItem.Bare(contact, after)) with { State = after };
+            var version = await store.SaveAsync(account, saved, cancellationToken).ConfigureAwait(false);
+            PushItem(account, version, saved);
+        }
+
+        return (before, outcome);
+    }
+
+    public void PushItem(Jid account, long version, RosterItem item) => Push(account, version, query => RosterXml.AddItem(query, item));
+
+    public void PushRemoved(Jid account, long version, Jid contact) => Push(account, version, query => RosterXml.AddRemoved(query, contact.ToString()));
+
+    private void Push(Jid account, long version, Action<Element> addItem)
+    {
+        foreach (var resource in sessions.Resources(account))
+        {
+            if (_interested.ContainsKey(resource))
+            {
+                var query = RosterXml.Query(version);
+                addItem(query);
+                var id = "push" + Interlocked.Increment(ref _pushId).ToString(CultureInfo.InvariantCulture);
+                resource.Send(RosterXml.Push(resource.Jid.ToString(), id, query));
+            }
+        }
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+}

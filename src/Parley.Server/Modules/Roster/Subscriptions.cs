@@ -1,0 +1,103 @@
+using Parley.Server.Routing;
+using Parley.Server.Sessions;
+using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Modules.Roster;
+
+/// <summary>
+/// RFC 6121 §3 for local accounts: an account's subscription stanza changes its own state
+/// (outbound, Appendix A.2), then the contact's (inbound, Appendix A.3), with the deliveries,
+/// auto-replies and presence exchanges each side's transition calls for.
+/// </summary>
+internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains)
+{
+    /// <summary>The account sends a subscription stanza to the contact (original: the client's stanza, for its children).</summary>
+    public async Task SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
+    {
+        var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Outbound(kind), null, cancellationToken).ConfigureAwait(false);
+        ExchangePresence(account, contact, before, outcome.State);
+        if (outcome.Forward && domains.Contains(contact.Domain))
+        {
+            // RFC 6121 §3.1.2: the user's server stamps the bare JID and keeps the children (status).
+            var routed = original?.Clone() ?? new Element("presence", Namespaces.Client);
+            routed.SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", RosterXml.StanzaTypeName(kind));
+            await ReceiveAsync(contact, account, kind, routed, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The local account receives a subscription stanza from the contact.</summary>
+    public async Task ReceiveAsync(Jid account, Jid contact, SubscriptionStanza kind, Element stanza, CancellationToken cancellationToken)
+    {
+        var status = kind == SubscriptionStanza.Subscribe ? stanza.ChildText("status", Namespaces.Client) ?? "" : null;
+        var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Inbound(kind), status, cancellationToken).ConfigureAwait(false);
+        if (outcome.Forward)
+        {
+            // RFC 6121 §3.1.3, §3.1.6, §3.2.3, §3.3.3: delivered to every available resource.
+            DeliverToAvailable(account, stanza);
+        }
+
+        ExchangePresence(account, contact, before, outcome.State);
+        if (outcome.AutoReplySubscribed)
+        {
+            // RFC 6121 §3.1.3 (already subscribed) and §3.4.2 (pre-approved): the server answers.
+            var reply = new Element("presence", Namespaces.Client)
+                .SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", "subscribed");
+            await ReceiveAsync(contact, account, SubscriptionStanza.Subscribed, reply, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>RFC 6121 §3.1.3 (last paragraph): pending requests are delivered again to each resource that becomes available.</summary>
+    public async Task ResendPendingAsync(ClientSession session, CancellationToken cancellationToken)
+    {
+        foreach (var (contact, status) in await rosters.Store.PendingAsync(session.Account, cancellationToken).ConfigureAwait(false))
+        {
+            var request = new Element("presence", Namespaces.Client)
+                .SetAttribute("from", contact.ToString()).SetAttribute("to", session.Account.ToString()).SetAttribute("type", "subscribe");
+            if (status.Length > 0)
+            {
+                request.AddElement("status").AddText(status);
+            }
+
+            session.Send(request);
+        }
+    }
+
+    /// <summary>
+    /// RFC 6121 §3.1.5 and §3.2.2: when the contact gains a subscription to the account's presence
+    /// it receives the presence of each available resource; when it loses one, their unavailable presence.
+    /// </summary>
+    private void ExchangePresence(Jid account, Jid contact, SubscriptionState before, SubscriptionState after)
+    {
+        if (before.HasFrom == after.HasFrom || !domains.Contains(contact.Domain))
+        {
+            return;
+        }
+
+        foreach (var resource in sessions.Resources(account))
+        {
+            if (resource.Presence is not { } presence)
+            {
+                continue;
+            }
+
+            var sent = after.HasFrom
+                ? presence.Clone()
+                : new Element("presence", Namespaces.Client).SetAttribute("from", resource.Jid.ToString()).SetAttribute("type", "unavailable");
+            sent.SetAttribute("to", contact.ToString());
+            DeliverToAvailable(contact, sent);
+        }
+    }
+
+    private void DeliverToAvailable(Jid account, Element stanza)
+    {
+        foreach (var resource in sessions.Resources(account))
+        {
+            if (resource.IsAvailable)
+            {
+                resource.Send(stanza);
+            }
+        }
+    }
+}
