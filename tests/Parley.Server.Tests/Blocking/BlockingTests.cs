@@ -8,18 +8,6 @@ namespace Parley.Server.Tests.Blocking;
 /// <summary>XEP-0191 blocking command over real sockets: the list, its pushes and its enforcement.</summary>
 public sealed class BlockingTests
 {
-    private static async Task<(TestServer Server, RawStream Juliet, RawStream Romeo)> TwoUsersAsync(params (string Key, string Value)[] settings)
-    {
-        var server = await TestServer.StartAsync(settings);
-        await server.CreateAccountAsync("juliet", "secret");
-        await server.CreateAccountAsync("romeo", "secret");
-        var juliet = await RawStream.ConnectAsync(server.C2s);
-        await juliet.LoginAsync("juliet", "secret", "balcony");
-        var romeo = await RawStream.ConnectAsync(server.C2s);
-        await romeo.LoginAsync("romeo", "secret", "garden");
-        return (server, juliet, romeo);
-    }
-
     private static async Task BlockAsync(RawStream client, params string[] jids) =>
         Assert.Equal("result", (await CommandAsync(client, $"<iq type='set' id='b'><block xmlns='urn:xmpp:blocking'>{Items(jids)}</block></iq>")).GetAttribute("type"));
 
@@ -46,7 +34,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.1")]
     public async Task Disco_advertises_blocking()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -60,7 +48,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.2 §3.3 §3.4 §3.5")]
     public async Task Blocklist_lists_what_was_blocked_and_unblocked()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -85,7 +73,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.3")]
     public async Task Malformed_block_commands_are_refused()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -139,7 +127,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.3")]
     public async Task A_blocked_contact_gets_nothing_through_and_looks_offline()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -172,7 +160,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.3")]
     public async Task Stanzas_to_a_blocked_contact_get_not_acceptable_with_blocked()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -198,7 +186,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §6")]
     public async Task A_full_jid_item_blocks_only_that_resource()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -220,7 +208,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.3")]
     public async Task Blocking_sends_unavailable_presence_to_the_contact()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -242,7 +230,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.3")]
     public async Task Blocking_holds_while_the_user_is_offline()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (romeo)
         {
@@ -263,7 +251,7 @@ public sealed class BlockingTests
     [Trait("Conformance", "XEP-0191 §3.3")]
     public async Task The_blocklist_is_bounded_by_max_blocklist_items()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync(("Limits:MaxBlocklistItems", "2"));
+        var (server, juliet, romeo) = await TwoUsers.StartAsync(("Limits:MaxBlocklistItems", "2"));
         await using (server)
         await using (juliet)
         await using (romeo)

@@ -10,18 +10,6 @@ public sealed class PrivateStorageTests
 {
     private const string Prefs = "urn:example:prefs";
 
-    private static async Task<(TestServer Server, RawStream Juliet, RawStream Romeo)> TwoUsersAsync(params (string Key, string Value)[] settings)
-    {
-        var server = await TestServer.StartAsync(settings);
-        await server.CreateAccountAsync("juliet", "secret");
-        await server.CreateAccountAsync("romeo", "secret");
-        var juliet = await RawStream.ConnectAsync(server.C2s);
-        await juliet.LoginAsync("juliet", "secret", "balcony");
-        var romeo = await RawStream.ConnectAsync(server.C2s);
-        await romeo.LoginAsync("romeo", "secret", "garden");
-        return (server, juliet, romeo);
-    }
-
     private static async Task<Element> GetAsync(RawStream client, string name, string ns)
     {
         var reply = await client.AskAsync($"<iq type='get' id='g'><query xmlns='jabber:iq:private'><{name} xmlns='{ns}'/></query></iq>");
@@ -38,7 +26,7 @@ public sealed class PrivateStorageTests
     [Trait("Conformance", "XEP-0049 §2.1")]
     public async Task Disco_advertises_private_storage()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -52,7 +40,7 @@ public sealed class PrivateStorageTests
     [Trait("Conformance", "XEP-0049 §2.3")]
     public async Task Stored_elements_come_back_by_name_and_namespace_for_their_owner_only()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -85,7 +73,7 @@ public sealed class PrivateStorageTests
     [Trait("Conformance", "XEP-0049 §2.3 §3")]
     public async Task Bad_requests_are_refused_with_the_xeps_conditions()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -115,7 +103,7 @@ public sealed class PrivateStorageTests
         var a = $"<a xmlns='{Prefs}'>{new string('x', 50)}</a>";
         var b = $"<b xmlns='{Prefs}'>{new string('y', 70)}</b>";
         var limit = Encoding.UTF8.GetByteCount(a) + Encoding.UTF8.GetByteCount(b);
-        var (server, juliet, romeo) = await TwoUsersAsync(("Limits:MaxPrivateXmlBytes", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var (server, juliet, romeo) = await TwoUsers.StartAsync(("Limits:MaxPrivateXmlBytes", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await using (server)
         await using (juliet)
         await using (romeo)

@@ -11,23 +11,11 @@ public sealed class RoutingTests
     private static string? Condition(Element stanza) =>
         stanza.Child("error", Namespaces.Client)?.Children().FirstOrDefault(c => c.Namespace == Namespaces.Stanzas && c.Name != "text")?.Name;
 
-    private static async Task<(TestServer Server, RawStream Juliet, RawStream Romeo)> TwoUsersAsync()
-    {
-        var server = await TestServer.StartAsync();
-        await server.CreateAccountAsync("juliet", "secret");
-        await server.CreateAccountAsync("romeo", "secret");
-        var juliet = await RawStream.ConnectAsync(server.C2s);
-        await juliet.LoginAsync("juliet", "secret", "balcony");
-        var romeo = await RawStream.ConnectAsync(server.C2s);
-        await romeo.LoginAsync("romeo", "secret", "garden");
-        return (server, juliet, romeo);
-    }
-
     [Fact]
     [Trait("Conformance", "RFC 6120 §8.1.2.1 RFC 6121 §8.5.3.1")]
     public async Task Message_to_a_full_jid_is_delivered_with_a_stamped_from()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -43,7 +31,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6121 §8.5.2.1.1")]
     public async Task Message_to_a_bare_jid_goes_to_the_available_resource()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -59,7 +47,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6121 §8.5.2.2.1")]
     public async Task Groupchat_to_a_bare_jid_without_available_resources_gets_service_unavailable()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -77,7 +65,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6120 §8.2.3")]
     public async Task Iq_rules_are_enforced()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -105,7 +93,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6120 §10.5.3.2 RFC 6121 §8.5.1")]
     public async Task Iq_to_an_unknown_user_gets_service_unavailable()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -121,7 +109,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6120 §10.4.3")]
     public async Task Remote_domain_gets_remote_server_not_found()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -135,7 +123,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6120 §8.3.3.8")]
     public async Task Unpreparable_to_gets_jid_malformed()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -149,7 +137,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6121 §8.5.3.2.1")]
     public async Task Iq_to_an_unbound_resource_gets_service_unavailable()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -166,7 +154,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6120 §8.1.2.1 §4.9.3.9")]
     public async Task Spoofed_from_gets_invalid_from()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -221,7 +209,7 @@ public sealed class RoutingTests
     [Trait("Conformance", "RFC 6120 §4.6.1")]
     public async Task Whitespace_keepalives_between_stanzas_are_ignored()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)

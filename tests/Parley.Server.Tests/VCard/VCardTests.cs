@@ -8,18 +8,6 @@ namespace Parley.Server.Tests.VCard;
 /// <summary>XEP-0054 vcard-temp over real sockets.</summary>
 public sealed class VCardTests
 {
-    private static async Task<(TestServer Server, RawStream Juliet, RawStream Romeo)> TwoUsersAsync(params (string Key, string Value)[] settings)
-    {
-        var server = await TestServer.StartAsync(settings);
-        await server.CreateAccountAsync("juliet", "secret");
-        await server.CreateAccountAsync("romeo", "secret");
-        var juliet = await RawStream.ConnectAsync(server.C2s);
-        await juliet.LoginAsync("juliet", "secret", "balcony");
-        var romeo = await RawStream.ConnectAsync(server.C2s);
-        await romeo.LoginAsync("romeo", "secret", "garden");
-        return (server, juliet, romeo);
-    }
-
     private static Element Card(Element iq)
     {
         Assert.Equal("result", iq.GetAttribute("type"));
@@ -30,7 +18,7 @@ public sealed class VCardTests
     [Trait("Conformance", "XEP-0054 §4")]
     public async Task Disco_advertises_vcard_temp()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -44,7 +32,7 @@ public sealed class VCardTests
     [Trait("Conformance", "XEP-0054 §3.1 §3.2 §3.3")]
     public async Task A_vcard_is_set_by_its_owner_and_read_by_anyone()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -79,7 +67,7 @@ public sealed class VCardTests
     [Trait("Conformance", "XEP-0054 §3.2 §3.3")]
     public async Task Missing_and_foreign_vcards_are_refused()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -97,7 +85,7 @@ public sealed class VCardTests
     [Trait("Conformance", "XEP-0054 §3.2")]
     public async Task An_empty_vcard_removes_the_card()
     {
-        var (server, juliet, romeo) = await TwoUsersAsync();
+        var (server, juliet, romeo) = await TwoUsers.StartAsync();
         await using (server)
         await using (juliet)
         await using (romeo)
@@ -117,7 +105,7 @@ public sealed class VCardTests
         const string Close = "</FN></vCard>";
         var atLimit = Open + new string('x', Limit - Encoding.UTF8.GetByteCount(Open + Close)) + Close;
         var overLimit = Open + new string('x', Limit + 1 - Encoding.UTF8.GetByteCount(Open + Close)) + Close;
-        var (server, juliet, romeo) = await TwoUsersAsync(("Limits:MaxVCardBytes", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var (server, juliet, romeo) = await TwoUsers.StartAsync(("Limits:MaxVCardBytes", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await using (server)
         await using (juliet)
         await using (romeo)
