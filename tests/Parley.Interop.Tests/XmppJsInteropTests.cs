@@ -85,7 +85,9 @@ public sealed class XmppJsInteropTests(ParleyServer server)
         run.AssertSucceeded();
         foreach (var (client, peer) in new[] { ("alice", bob), ("bob", alice) })
         {
-            Assert.Equal("SCRAM-SHA-1", run.Single(client, "auth").GetProperty("mechanism").GetString());
+            var auth = run.Single(client, "auth");
+            Assert.Equal("SCRAM-SHA-1", auth.GetProperty("mechanism").GetString());
+            Assert.True(auth.GetProperty("tls").GetBoolean(), "authenticated only after STARTTLS");
             // RFC 6121 §3.1.2: the request reaches the contact from the user's bare JID.
             var request = run.For(client, "presence").Single(p => p.GetProperty("type").GetString() == "subscribe");
             Assert.Equal(peer.Jid.ToString(), request.GetProperty("frm").GetString());
