@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Parley.Client;
 using Parley.Interop.Tests.Infrastructure;
 using Parley.Xmpp.Addressing;
@@ -7,7 +8,8 @@ namespace Parley.Interop.Tests;
 
 /// <summary>
 /// @xmpp/client (xmpp.js, Node) against the real server: xmpp:// with STARTTLS, SCRAM-SHA-1,
-/// resource binding, a chat message, and the closing handshake.
+/// resource binding, a chat message, and the closing handshake; and the IM scenario of RFC 6121
+/// (roster, mutual subscription, presence) with an offline message (XEP-0160, XEP-0203).
 /// </summary>
 [Collection(ParleyServerCollection.Name)]
 public sealed class XmppJsInteropTests(ParleyServer server)
@@ -63,6 +65,63 @@ public sealed class XmppJsInteropTests(ParleyServer server)
         Assert.Equal("pong", run.Single("xmppjs", "message").GetProperty("body").GetString());
         await parley.CloseAsync();
         await parley.Completion;
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6121 §3 §4 §8.5; XEP-0160; XEP-0203")]
+    public async Task Two_xmppjs_clients_subscribe_chat_and_get_a_message_sent_while_offline()
+    {
+        var alice = await server.CreateAccountAsync("jsromeo");
+        var bob = await server.CreateAccountAsync("jsjuliet");
+        const string hello = "wherefore art thou <&>";
+        const string reply = "deny thy father ünïcödé";
+        var later = "while you were out " + Guid.NewGuid().ToString("N");
+        // XEP-0203 stamps have whole seconds at worst; the script sends 'later' after it started.
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+
+        await using var script = Start("im", alice.Name, alice.Password, bob.Name, bob.Password, hello, reply, later);
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+
+        run.AssertSucceeded();
+        foreach (var (client, peer) in new[] { ("alice", bob), ("bob", alice) })
+        {
+            var auth = run.Single(client, "auth");
+            Assert.Equal("SCRAM-SHA-1", auth.GetProperty("mechanism").GetString());
+            Assert.True(auth.GetProperty("tls").GetBoolean(), "authenticated only after STARTTLS");
+            // RFC 6121 §3.1.2: the request reaches the contact from the user's bare JID.
+            var request = run.For(client, "presence").Single(p => p.GetProperty("type").GetString() == "subscribe");
+            Assert.Equal(peer.Jid.ToString(), request.GetProperty("frm").GetString());
+            var subscription = run.Single(client, "subscription");
+            Assert.Equal(peer.Jid.ToString(), subscription.GetProperty("contact").GetString());
+            Assert.Equal("both", subscription.GetProperty("subscription").GetString());
+            Assert.Contains(run.For(client, "presence"), p => p.GetProperty("type").GetString() == "available"
+                && p.GetProperty("frm").GetString()!.StartsWith(peer.Jid + "/", StringComparison.Ordinal));
+        }
+
+        var bobFullJid = run.Single("bob", "session_start").GetProperty("jid").GetString();
+        var aliceFullJid = run.Single("alice", "session_start").GetProperty("jid").GetString();
+        var hi = run.Single("bob", "message");
+        Assert.Equal(hello, hi.GetProperty("body").GetString());
+        Assert.Equal(aliceFullJid, hi.GetProperty("frm").GetString());
+        Assert.Equal(JsonValueKind.Null, hi.GetProperty("delay_from").ValueKind);
+        var answer = run.Single("alice", "message");
+        Assert.Equal(reply, answer.GetProperty("body").GetString());
+        Assert.Equal(bobFullJid, answer.GetProperty("frm").GetString());
+        Assert.True(run.Single("bob", "closed").GetProperty("clean").GetBoolean(), "the server answered </stream:stream>");
+        Assert.Contains(run.For("alice", "presence"), p => p.GetProperty("type").GetString() == "unavailable"
+            && p.GetProperty("frm").GetString() == bobFullJid);
+
+        // RFC 6121 §2.2: the roster survives the session; XEP-0160: the stored message comes after initial presence.
+        var item = run.Single("bob_again", "roster_item");
+        Assert.Equal(alice.Jid.ToString(), item.GetProperty("contact").GetString());
+        Assert.Equal("both", item.GetProperty("subscription").GetString());
+        var stored = run.Single("bob_again", "message");
+        Assert.Equal(later, stored.GetProperty("body").GetString());
+        Assert.Equal(aliceFullJid, stored.GetProperty("frm").GetString());
+        Assert.Equal(ParleyServer.Domain, stored.GetProperty("delay_from").GetString());
+        var stamp = DateTimeOffset.Parse(stored.GetProperty("delay_stamp").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(stamp, before, DateTimeOffset.UtcNow);
+        Assert.True(run.Single("bob_again", "closed").GetProperty("clean").GetBoolean(), "the server answered </stream:stream>");
     }
 
     private ChildProcess Start(string mode, params string[] arguments) =>
