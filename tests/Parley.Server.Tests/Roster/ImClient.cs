@@ -64,6 +64,9 @@ internal sealed class ImClient : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"{what} never arrived; got {string.Join(", ", _inbox)}");
     }
 
+    /// <summary>Whether a matching stanza arrived earlier and is kept unread: a check of arrival order.</summary>
+    public bool ArrivedEarlier(Func<Element, bool> match) => _inbox.Exists(e => match(e));
+
     /// <summary>Sends an IQ and returns its answer (result or error).</summary>
     public async Task<Element> IqAsync(string type, string payload, string? to = null)
     {

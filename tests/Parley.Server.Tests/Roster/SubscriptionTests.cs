@@ -62,6 +62,11 @@ public sealed class SubscriptionTests
         Assert.Null(approved.GetAttribute("ask"));
         await romeo.PresenceAsync("juliet@localhost", "subscribed");
 
+        // RFC 6121 §3.1.6 and §3.1.5: the push, then the subscribed, and only then the presence.
+        Assert.False(
+            romeo.ArrivedEarlier(e => e.Name == "presence" && e.GetAttribute("from") == "juliet@localhost/balcony"),
+            "Juliet's presence arrived before the roster push and <subscribed/>");
+
         // RFC 6121 §3.1.5: the new subscriber receives the contact's current presence.
         await romeo.PresenceAsync("juliet@localhost/balcony");
 

@@ -17,7 +17,6 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     public async Task SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
     {
         var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Outbound(kind), null, cancellationToken).ConfigureAwait(false);
-        ExchangePresence(account, contact, before, outcome.State);
         if (outcome.Forward && domains.Contains(contact.Domain))
         {
             // RFC 6121 §3.1.2: the user's server stamps the bare JID and keeps the children (status).
@@ -25,6 +24,10 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
             routed.SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", RosterXml.StanzaTypeName(kind));
             await ReceiveAsync(contact, account, kind, routed, cancellationToken).ConfigureAwait(false);
         }
+
+        // RFC 6121 §3.1.5 and §3.2.2: presence (or unavailable) follows the subscribed (or
+        // unsubscribed) it results from, so the contact has its roster push first.
+        ExchangePresence(account, contact, before, outcome.State);
     }
 
     /// <summary>The local account receives a subscription stanza from the contact.</summary>
