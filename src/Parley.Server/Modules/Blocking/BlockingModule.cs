@@ -58,7 +58,7 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
         }
 
         // Another domain's users keep their own blocklists; a local account's is checked here.
-        if (context.Addressed != Addressed.None
+        if (context.Addressed != Addressed.Remote
             && (await blocklists.GetAsync(to.Bare, context.CancellationToken).ConfigureAwait(false)).Matches(context.From.Jid))
         {
             return Unavailable;

@@ -14,17 +14,22 @@ namespace Parley.Server.Modules.Roster;
 internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains)
 {
     /// <summary>The account sends a subscription stanza to the contact (original: the client's stanza, for its children).</summary>
-    public async Task SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
+    /// <returns>Whether the stanza is to leave for the contact's server: a remote contact, and the transition routes it.</returns>
+    public async Task<bool> SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
     {
         var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Outbound(kind), null, cancellationToken).ConfigureAwait(false);
         ExchangePresence(account, contact, before, outcome.State);
-        if (outcome.Forward && domains.Contains(contact.Domain))
+        if (!outcome.Forward || !domains.Contains(contact.Domain))
         {
-            // RFC 6121 §3.1.2: the user's server stamps the bare JID and keeps the children (status).
-            var routed = original?.Clone() ?? new Element("presence", Namespaces.Client);
-            routed.SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", RosterXml.StanzaTypeName(kind));
-            await ReceiveAsync(contact, account, kind, routed, cancellationToken).ConfigureAwait(false);
+            // A remote contact's server applies the inbound side; the caller routes the stanza there.
+            return outcome.Forward;
         }
+
+        // RFC 6121 §3.1.2: the user's server stamps the bare JID and keeps the children (status).
+        var routed = original?.Clone() ?? new Element("presence", Namespaces.Client);
+        routed.SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", RosterXml.StanzaTypeName(kind));
+        await ReceiveAsync(contact, account, kind, routed, cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>The local account receives a subscription stanza from the contact.</summary>
