@@ -115,4 +115,28 @@ public sealed class BlockedPresenceTests
             await iago.QuietAsync(e => PresenceFrom(e, "juliet@localhost"));
         }
     }
+
+    [Fact]
+    [Trait("Conformance", "XEP-0191 §3.3 RFC 6121 §3.1.3")]
+    public async Task A_pending_request_from_a_blocked_contact_is_not_redelivered_until_unblocked()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CreateAccountAsync("juliet", "secret");
+        await server.CreateAccountAsync("romeo", "secret");
+        await using var juliet = await SubscriptionTests.OnlineAsync(server, "juliet", "balcony");
+        await using var romeo = await SubscriptionTests.OnlineAsync(server, "romeo", "garden");
+        await romeo.SendAsync("<presence to='juliet@localhost' type='subscribe'/>");
+        await juliet.PresenceAsync("romeo@localhost", "subscribe");
+        Assert.Equal("result", (await juliet.IqAsync("set", "<block xmlns='urn:xmpp:blocking'><item jid='romeo@localhost'/></block>")).GetAttribute("type"));
+
+        await using (var tower = await SubscriptionTests.OnlineAsync(server, "juliet", "tower"))
+        {
+            await tower.QuietAsync(e => e.Name == "presence" && e.GetAttribute("type") == "subscribe");
+        }
+
+        // Still pending: once unblocked, the next resource to come online is asked again.
+        Assert.Equal("result", (await juliet.IqAsync("set", "<unblock xmlns='urn:xmpp:blocking'/>")).GetAttribute("type"));
+        await using var chamber = await SubscriptionTests.OnlineAsync(server, "juliet", "chamber");
+        await chamber.PresenceAsync("romeo@localhost", "subscribe");
+    }
 }
