@@ -17,4 +17,11 @@ internal enum Addressed
 
     /// <summary>Before authentication: only stream-level IQs such as in-band registration (XEP-0077).</summary>
     Unauthenticated = 8,
+
+    /// <summary>
+    /// A domain this server does not host. Only the presence chain sees it, before the stanza leaves:
+    /// RFC 6121 §3.1.2 has the user's server record an outbound subscription stanza in the roster
+    /// whatever the contact's domain.
+    /// </summary>
+    Remote = 16,
 }

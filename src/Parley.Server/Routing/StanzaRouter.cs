@@ -110,7 +110,7 @@ internal sealed class StanzaRouter(
         }
         else if (!domains.Contains(to.Domain))
         {
-            addressed = Addressed.None;
+            addressed = Addressed.Remote;
         }
         else if (to.Local is null)
         {
@@ -140,9 +140,17 @@ internal sealed class StanzaRouter(
             return;
         }
 
-        if (addressed == Addressed.None)
+        if (addressed == Addressed.Remote)
         {
-            await remote.RouteAsync(origin, stanza, to!, cancellationToken).ConfigureAwait(false);
+            // RFC 6121 §3.1.2: the user's server updates the roster for an outbound subscription
+            // stanza before routing it, whatever the contact's domain; so presence meets the chain
+            // first, and a handler that finishes it (Done) keeps it from leaving.
+            if (stanza.Name != "presence"
+                || !await ModuleDispatcher.RunChainAsync(modules.PresenceHandlers, new StanzaContext(stanza, origin, to, addressed, cancellationToken)).ConfigureAwait(false))
+            {
+                await remote.RouteAsync(origin, stanza, to!, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 

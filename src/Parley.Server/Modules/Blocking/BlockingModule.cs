@@ -29,9 +29,11 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
     // XEP-0191 §3.3: pushes go to the resources that retrieved the blocklist.
     private readonly ConcurrentDictionary<ClientSession, byte> _interested = new();
     private long _pushes;
+    private ModuleEvents? _events;
 
     public void Map(ModuleMap map)
     {
+        _events = map.Events;
         map.Feature(Namespaces.Blocking);
         map.Iq("get", "blocklist", Namespaces.Blocking, Addressed.Account, GetAsync);
         map.Iq("set", "block", Namespaces.Blocking, Addressed.Account, BlockAsync);
@@ -56,7 +58,7 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
         }
 
         // Another domain's users keep their own blocklists; a local account's is checked here.
-        if (context.Addressed != Addressed.None
+        if (context.Addressed != Addressed.Remote
             && (await blocklists.GetAsync(to.Bare, context.CancellationToken).ConfigureAwait(false)).Matches(context.From.Jid))
         {
             return Unavailable;
@@ -125,9 +127,16 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
             return invalid;
         }
 
-        // XEP-0191 §3.4, §3.5: an unblock without items unblocks every JID.
+        // XEP-0191 §3.4, §3.5: an unblock without items unblocks every JID. Read before the change
+        // only to tell Unblocked whom; the presence it causes still passes the blocklists.
+        var unblocked = items.Count == 0 ? (await blocklists.GetAsync(context.To, context.CancellationToken).ConfigureAwait(false)).Items : items;
         await blocklists.UnblockAsync(context.To, items.Count == 0 ? null : items, context.CancellationToken).ConfigureAwait(false);
         Push(context.To, "unblock", items);
+        if (_events is not null)
+        {
+            await _events.PublishAsync(new Unblocked(context.To, unblocked)).ConfigureAwait(false);
+        }
+
         return IqReply.Empty;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Events;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Routing;
@@ -15,9 +16,10 @@ namespace Parley.Server.Modules.Presence;
 /// RFC 6121 §4: a resource's availability and priority, broadcast to the account's own resources
 /// and to contacts subscribed to it ("from"/"both"); probes of the contacts it is subscribed to,
 /// answered here for local contacts; directed presence, remembered so that going offline reaches
-/// whoever was told of availability.
+/// whoever was told of availability. Presence it sends to another account's resources bypasses the
+/// router, so it passes the XEP-0191 blocklists here (<see cref="SendAsync"/>).
 /// </summary>
-internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore rosters, HostedDomains domains) : IXmppModule
+internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore rosters, HostedDomains domains, Blocklists blocklists) : IXmppModule
 {
     // RFC 6121 §4.6.3: per session, the JIDs that received directed available presence. Changed by
     // the session's read loop and, once it has ended, by SessionClosed.
@@ -30,6 +32,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         _events = map.Events;
         map.Presence(Addressed.Account | Addressed.Resource, HandleAsync);
         map.On<SessionClosed>(OnSessionClosedAsync);
+        map.On<Unblocked>(OnUnblockedAsync);
     }
 
     private async ValueTask<Handling> HandleAsync(StanzaContext context)
@@ -54,14 +57,14 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         }
         else
         {
-            Directed(context.From, context.Stanza, context.To, type is null);
+            await DirectedAsync(context.From, context.Stanza, context.To, type is null, context.CancellationToken).ConfigureAwait(false);
         }
 
         return Handling.Done;
     }
 
     /// <summary>RFC 6121 §4.6: delivered to the addressee only, and remembered until unavailable.</summary>
-    private void Directed(ClientSession from, Element presence, Jid to, bool available)
+    private async ValueTask DirectedAsync(ClientSession from, Element presence, Jid to, bool available, CancellationToken cancellationToken)
     {
         var recipients = _directed.GetOrAdd(from, _ => []);
         lock (recipients)
@@ -77,7 +80,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
             }
         }
 
-        Deliver(to, presence);
+        await DeliverAsync(from.Jid, to, presence, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -118,7 +121,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
             {
                 // A contact's resources get the broadcast; directed presence to them adds nothing.
                 told?.RemoveWhere(j => j.Bare.Equals(item.Contact));
-                Deliver(item.Contact, presence);
+                await DeliverAsync(from.Jid, item.Contact, presence, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -126,7 +129,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         {
             foreach (var recipient in told)
             {
-                Deliver(recipient, presence);
+                await DeliverAsync(from.Jid, recipient, presence, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -151,7 +154,8 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
     /// <summary>
     /// RFC 6121 §4.3.2 for a local contact: the last available presence of each of its available
     /// resources, or unavailable when it has none; nothing unless the contact's roster grants the
-    /// prober a subscription. A remote contact waits for federation.
+    /// prober a subscription. A remote contact waits for federation. XEP-0191 §3.3: nothing passes a
+    /// block between a contact's resource and the prober, either way.
     /// </summary>
     private async ValueTask AnswerProbeAsync(Jid contact, ClientSession prober, CancellationToken cancellationToken)
     {
@@ -166,17 +170,18 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         {
             if (resource.Presence is { } presence)
             {
-                prober.Send(presence.Clone().SetAttribute("to", prober.Jid.ToString()));
+                await SendAsync(resource.Jid, prober, presence.Clone().SetAttribute("to", prober.Jid.ToString()), cancellationToken).ConfigureAwait(false);
                 answered = true;
             }
         }
 
         if (!answered)
         {
-            prober.Send(new Element("presence", Namespaces.Client)
+            var unavailable = new Element("presence", Namespaces.Client)
                 .SetAttribute("from", contact.ToString())
                 .SetAttribute("to", prober.Jid.ToString())
-                .SetAttribute("type", "unavailable"));
+                .SetAttribute("type", "unavailable");
+            await SendAsync(contact, prober, unavailable, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -194,7 +199,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
     }
 
     /// <summary>RFC 6121 §8.5.2.1.2 / §8.5.3.2.3: to a bare JID every available resource, to a full JID that resource only.</summary>
-    private void Deliver(Jid to, Element presence)
+    private async ValueTask DeliverAsync(Jid from, Jid to, Element presence, CancellationToken cancellationToken)
     {
         if (!domains.Contains(to.Domain))
         {
@@ -203,7 +208,11 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
 
         if (to.Resource is not null)
         {
-            sessions.Find(to)?.Send(presence);
+            if (sessions.Find(to) is { } target)
+            {
+                await SendAsync(from, target, presence, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -211,7 +220,58 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         {
             if (resource.IsAvailable)
             {
-                resource.Send(presence);
+                await SendAsync(from, resource, presence, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// XEP-0191 §3.3: the one way presence reaches another account's resource. It never passes the
+    /// router's filter, so it is checked here against both accounts' blocklists: a blocked contact
+    /// gets none of the user's presence, and the user none of the contact's.
+    /// </summary>
+    private async ValueTask SendAsync(Jid from, ClientSession recipient, Element presence, CancellationToken cancellationToken)
+    {
+        if (!await blocklists.SeparateAsync(from, recipient.Jid, cancellationToken).ConfigureAwait(false))
+        {
+            recipient.Send(presence);
+        }
+    }
+
+    /// <summary>
+    /// XEP-0191 §3.4: once a contact is unblocked, it gets the current presence of each available
+    /// resource of the user when subscribed to it (blocking told it "unavailable"), and the user
+    /// learns the contact's presence as a probe would (RFC 6121 §4.3.2) when subscribed to it.
+    /// </summary>
+    private async ValueTask OnUnblockedAsync(Unblocked unblocked)
+    {
+        var own = sessions.Resources(unblocked.Account).Where(r => r.IsAvailable).ToList();
+        if (own.Count == 0)
+        {
+            return;
+        }
+
+        // Bare and domain items match as blocking matched them; a full JID item frees its account's contact.
+        var items = new Blocklist(unblocked.Items);
+        var roster = await rosters.GetAsync(unblocked.Account, CancellationToken.None).ConfigureAwait(false);
+        foreach (var item in roster.Items)
+        {
+            if (!items.Matches(item.Contact) && !unblocked.Items.Any(j => j.Bare.Equals(item.Contact)))
+            {
+                continue;
+            }
+
+            foreach (var resource in own)
+            {
+                if (item.State.HasFrom && resource.Presence is { } presence)
+                {
+                    await DeliverAsync(resource.Jid, item.Contact, presence, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                if (item.State.HasTo)
+                {
+                    await AnswerProbeAsync(item.Contact, resource, CancellationToken.None).ConfigureAwait(false);
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
     {
         map.Iq("get", "query", RosterXml.Namespace, Addressed.Account, GetAsync);
         map.Iq("set", "query", RosterXml.Namespace, Addressed.Account, SetAsync);
-        map.Presence(Addressed.Account | Addressed.Resource, HandleSubscriptionAsync);
+        map.Presence(Addressed.Account | Addressed.Resource | Addressed.Remote, HandleSubscriptionAsync);
         map.On<InitialPresence>(e => new ValueTask(subscriptions.ResendPendingAsync(e.Session, CancellationToken.None)));
         map.On<SessionClosed>(e =>
         {
@@ -184,7 +184,10 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
         await rosters.Store.FindAsync(account, contact, cancellationToken).ConfigureAwait(false) is null
         && await rosters.Store.CountAsync(account, cancellationToken).ConfigureAwait(false) >= options.Value.Limits.MaxRosterItems;
 
-    /// <summary>RFC 6121 §3: subscription stanzas from a local account to a local contact.</summary>
+    /// <summary>
+    /// RFC 6121 §3: subscription stanzas from a local account, to a local contact (both sides
+    /// applied here) or a remote one (the account's side here, then Continue: the router routes it).
+    /// </summary>
     private async ValueTask<Handling> HandleSubscriptionAsync(StanzaContext context)
     {
         if (RosterXml.ParseStanzaType(Stanza.Type(context.Stanza)) is not { } kind)
@@ -207,7 +210,13 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
             return Handling.Done;
         }
 
-        await subscriptions.SendAsync(context.From.Account, contact, kind, context.Stanza, context.CancellationToken).ConfigureAwait(false);
-        return Handling.Done;
+        if (!await subscriptions.SendAsync(context.From.Account, contact, kind, context.Stanza, context.CancellationToken).ConfigureAwait(false))
+        {
+            return Handling.Done;
+        }
+
+        // RFC 6121 §3.1.2: routed to the contact's server stamped with the user's bare JID, to the contact's bare JID.
+        context.Stanza.SetAttribute("from", context.From.Account.ToString()).SetAttribute("to", contact.ToString());
+        return Handling.Continue;
     }
 }

@@ -1,3 +1,4 @@
+using Parley.Server.Modules.Blocking;
 using Parley.Server.Routing;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
@@ -9,15 +10,18 @@ namespace Parley.Server.Modules.Roster;
 /// <summary>
 /// RFC 6121 §3 for local accounts: an account's subscription stanza changes its own state
 /// (outbound, Appendix A.2), then the contact's (inbound, Appendix A.3), with the deliveries,
-/// auto-replies and presence exchanges each side's transition calls for.
+/// auto-replies and presence exchanges each side's transition calls for. What it delivers itself
+/// bypasses the router's filter, so it passes the XEP-0191 blocklists here (state still changes).
 /// </summary>
-internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains)
+internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains, Blocklists blocklists)
 {
     /// <summary>The account sends a subscription stanza to the contact (original: the client's stanza, for its children).</summary>
-    public async Task SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
+    /// <returns>Whether the stanza is to leave for the contact's server: a remote contact, and the transition routes it.</returns>
+    public async Task<bool> SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
     {
         var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Outbound(kind), null, cancellationToken).ConfigureAwait(false);
-        if (outcome.Forward && domains.Contains(contact.Domain))
+        var local = domains.Contains(contact.Domain);
+        if (outcome.Forward && local)
         {
             // RFC 6121 §3.1.2: the user's server stamps the bare JID and keeps the children (status).
             var routed = original?.Clone() ?? new Element("presence", Namespaces.Client);
@@ -27,7 +31,10 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
 
         // RFC 6121 §3.1.5 and §3.2.2: presence (or unavailable) follows the subscribed (or
         // unsubscribed) it results from, so the contact has its roster push first.
-        ExchangePresence(account, contact, before, outcome.State);
+        await ExchangePresenceAsync(account, contact, before, outcome.State, cancellationToken).ConfigureAwait(false);
+
+        // A remote contact's server applies the inbound side; the caller routes the stanza there.
+        return outcome.Forward && !local;
     }
 
     /// <summary>The local account receives a subscription stanza from the contact.</summary>
@@ -38,10 +45,10 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
         if (outcome.Forward)
         {
             // RFC 6121 §3.1.3, §3.1.6, §3.2.3, §3.3.3: delivered to every available resource.
-            DeliverToAvailable(account, stanza);
+            await DeliverToAvailableAsync(contact, account, stanza, cancellationToken).ConfigureAwait(false);
         }
 
-        ExchangePresence(account, contact, before, outcome.State);
+        await ExchangePresenceAsync(account, contact, before, outcome.State, cancellationToken).ConfigureAwait(false);
         if (outcome.AutoReplySubscribed)
         {
             // RFC 6121 §3.1.3 (already subscribed) and §3.4.2 (pre-approved): the server answers.
@@ -56,6 +63,12 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     {
         foreach (var (contact, status) in await rosters.Store.PendingAsync(session.Account, cancellationToken).ConfigureAwait(false))
         {
+            if (await blocklists.SeparateAsync(contact, session.Jid, cancellationToken).ConfigureAwait(false))
+            {
+                // XEP-0191 §3.3: kept pending, but not shown while either side blocks the other.
+                continue;
+            }
+
             var request = new Element("presence", Namespaces.Client)
                 .SetAttribute("from", contact.ToString()).SetAttribute("to", session.Account.ToString()).SetAttribute("type", "subscribe");
             if (status.Length > 0)
@@ -71,7 +84,7 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     /// RFC 6121 §3.1.5 and §3.2.2: when the contact gains a subscription to the account's presence
     /// it receives the presence of each available resource; when it loses one, their unavailable presence.
     /// </summary>
-    private void ExchangePresence(Jid account, Jid contact, SubscriptionState before, SubscriptionState after)
+    private async ValueTask ExchangePresenceAsync(Jid account, Jid contact, SubscriptionState before, SubscriptionState after, CancellationToken cancellationToken)
     {
         if (before.HasFrom == after.HasFrom || !domains.Contains(contact.Domain))
         {
@@ -89,15 +102,15 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
                 ? presence.Clone()
                 : new Element("presence", Namespaces.Client).SetAttribute("from", resource.Jid.ToString()).SetAttribute("type", "unavailable");
             sent.SetAttribute("to", contact.ToString());
-            DeliverToAvailable(contact, sent);
+            await DeliverToAvailableAsync(resource.Jid, contact, sent, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private void DeliverToAvailable(Jid account, Element stanza)
+    private async ValueTask DeliverToAvailableAsync(Jid from, Jid account, Element stanza, CancellationToken cancellationToken)
     {
         foreach (var resource in sessions.Resources(account))
         {
-            if (resource.IsAvailable)
+            if (resource.IsAvailable && !await blocklists.SeparateAsync(from, resource.Jid, cancellationToken).ConfigureAwait(false))
             {
                 resource.Send(stanza);
             }
