@@ -31,20 +31,6 @@ public sealed class BlockingTests
     }
 
     [Fact]
-    [Trait("Conformance", "XEP-0191 §3.1")]
-    public async Task Disco_advertises_blocking()
-    {
-        var (server, juliet, romeo) = await TwoUsers.StartAsync();
-        await using (server)
-        await using (juliet)
-        await using (romeo)
-        {
-            var info = await juliet.AskAsync("<iq type='get' id='d' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
-            Assert.Contains(info.Child("query", Namespaces.DiscoInfo)!.Children("feature", Namespaces.DiscoInfo), f => f.GetAttribute("var") == Namespaces.Blocking);
-        }
-    }
-
-    [Fact]
     [Trait("Conformance", "XEP-0191 §3.2 §3.3 §3.4 §3.5")]
     public async Task Blocklist_lists_what_was_blocked_and_unblocked()
     {

@@ -35,6 +35,10 @@ public sealed class ModuleTests
         Assert.Contains(Namespaces.DiscoInfo, features);
         Assert.Contains(Namespaces.Ping, features);
         Assert.Contains(Namespaces.Version, features);
+        Assert.Contains(Namespaces.Blocking, features); // XEP-0191 §2
+        Assert.Contains(Namespaces.VCard, features); // XEP-0054 §2
+        Assert.Contains(Namespaces.PrivateXml, features); // XEP-0049
+        Assert.Contains("msgoffline", features); // XEP-0160 §4
         Assert.DoesNotContain(Namespaces.Register, features);
     }
 

@@ -146,18 +146,6 @@ public sealed class OfflineTests
     }
 
     [Fact]
-    [Trait("Conformance", "XEP-0160 §4")]
-    public async Task Server_advertises_msgoffline()
-    {
-        await using var server = await ServerAsync();
-        await using var juliet = await OnlineAsync(server, "juliet", "balcony");
-        await juliet.SendAsync("<iq type='get' id='d' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
-        var reply = await juliet.ExpectStanzaAsync("iq");
-        var features = reply.Child("query", Namespaces.DiscoInfo)!.Children("feature", Namespaces.DiscoInfo).Select(f => f.GetAttribute("var"));
-        Assert.Contains("msgoffline", features);
-    }
-
-    [Fact]
     public async Task Deleting_an_account_deletes_its_stored_messages()
     {
         await using var server = await ServerAsync();

@@ -23,20 +23,6 @@ public sealed class PrivateStorageTests
         await client.AskAsync($"<iq type='set' id='s'><query xmlns='jabber:iq:private'>{elements}</query></iq>");
 
     [Fact]
-    [Trait("Conformance", "XEP-0049 §2.1")]
-    public async Task Disco_advertises_private_storage()
-    {
-        var (server, juliet, romeo) = await TwoUsers.StartAsync();
-        await using (server)
-        await using (juliet)
-        await using (romeo)
-        {
-            var info = await juliet.AskAsync("<iq type='get' id='d' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
-            Assert.Contains(info.Child("query", Namespaces.DiscoInfo)!.Children("feature", Namespaces.DiscoInfo), f => f.GetAttribute("var") == Namespaces.PrivateXml);
-        }
-    }
-
-    [Fact]
     [Trait("Conformance", "XEP-0049 §2.3")]
     public async Task Stored_elements_come_back_by_name_and_namespace_for_their_owner_only()
     {

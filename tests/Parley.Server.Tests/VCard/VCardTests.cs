@@ -15,20 +15,6 @@ public sealed class VCardTests
     }
 
     [Fact]
-    [Trait("Conformance", "XEP-0054 §4")]
-    public async Task Disco_advertises_vcard_temp()
-    {
-        var (server, juliet, romeo) = await TwoUsers.StartAsync();
-        await using (server)
-        await using (juliet)
-        await using (romeo)
-        {
-            var info = await juliet.AskAsync("<iq type='get' id='d' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
-            Assert.Contains(info.Child("query", Namespaces.DiscoInfo)!.Children("feature", Namespaces.DiscoInfo), f => f.GetAttribute("var") == Namespaces.VCard);
-        }
-    }
-
-    [Fact]
     [Trait("Conformance", "XEP-0054 §3.1 §3.2 §3.3")]
     public async Task A_vcard_is_set_by_its_owner_and_read_by_anyone()
     {
