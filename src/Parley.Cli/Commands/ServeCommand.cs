@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Parley.Server.Hosting;
@@ -24,17 +25,25 @@ internal static class ServeCommand
           --c2s-tls-port N       client port with direct TLS (C2sTlsPort; default 5223; 0 disables)
           --bind ADDR            listen on this IP address only (Bind; repeatable; default all)
           --allow-plaintext-auth permit authentication without TLS (AllowPlaintextAuth; tests only)
+          --s2s-port N           server-to-server port (S2s:Port; default 5269; 0 disables)
+          --s2s-route DOMAIN=HOST:PORT
+                                 reach DOMAIN at HOST:PORT without DNS (S2s:Routes:DOMAIN; repeatable)
+          --s2s-cert-policy require|dialback|off
+                                 what remote certificates must be (S2s:CertificatePolicy; default dialback)
         """;
 
     private static readonly Dictionary<string, OptionKind> Accepted = ConfigurationArguments.With(
         ("--c2s-port", OptionKind.Value),
         ("--c2s-tls-port", OptionKind.Value),
         ("--bind", OptionKind.List),
-        ("--allow-plaintext-auth", OptionKind.Flag));
+        ("--allow-plaintext-auth", OptionKind.Flag),
+        ("--s2s-port", OptionKind.Value),
+        ("--s2s-route", OptionKind.List),
+        ("--s2s-cert-policy", OptionKind.Value));
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, ConsoleStreams console, CancellationToken cancellationToken)
     {
-        var arguments = Arguments.Parse(args, Accepted);
+        var arguments = Parse(args);
         if (arguments.Has("--help"))
         {
             await console.Out.WriteAsync(Help).ConfigureAwait(false);
@@ -42,7 +51,7 @@ internal static class ServeCommand
         }
 
         arguments.ExpectPositionals(0, 0, "nothing");
-        using var host = ServerHost.Build(ConfigurationArguments.Build(arguments, Overrides(arguments)));
+        using var host = ServerHost.Build(Configuration(arguments));
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 
         // A signal stops the host gracefully (connections drained) instead of killing the process.
@@ -69,6 +78,12 @@ internal static class ServeCommand
         }
     }
 
+    /// <summary>The configuration `serve` runs with: the shared sources plus this command's options.</summary>
+    internal static IConfigurationRoot Configuration(Arguments arguments) => ConfigurationArguments.Build(arguments, Overrides(arguments));
+
+    /// <summary>Parses `serve`'s arguments (usage errors throw <see cref="UsageException"/>).</summary>
+    internal static Arguments Parse(IReadOnlyList<string> args) => Arguments.Parse(args, Accepted);
+
     private static Dictionary<string, string?> Overrides(Arguments arguments)
     {
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -93,6 +108,33 @@ internal static class ServeCommand
             overrides[nameof(ParleyOptions.AllowPlaintextAuth)] = "true";
         }
 
+        AddS2s(overrides, arguments);
         return overrides;
+    }
+
+    /// <summary>The federation options, as keys S2s:* (docs/configuration.md).</summary>
+    private static void AddS2s(Dictionary<string, string?> overrides, Arguments arguments)
+    {
+        if (arguments.Integer("--s2s-port") is { } s2s)
+        {
+            overrides["S2s:Port"] = s2s.ToString(CultureInfo.InvariantCulture);
+        }
+
+        foreach (var route in arguments.Values("--s2s-route"))
+        {
+            // A domain never contains '=' or ':', so the first '=' ends it; the value is validated with the options.
+            var equals = route.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == route.Length - 1 || route.AsSpan(0, equals).Contains(':'))
+            {
+                throw new UsageException($"option '--s2s-route' needs DOMAIN=HOST:PORT, not '{route}'");
+            }
+
+            overrides["S2s:Routes:" + route[..equals].Trim()] = route[(equals + 1)..].Trim();
+        }
+
+        if (arguments.Value("--s2s-cert-policy") is { } policy)
+        {
+            overrides["S2s:CertificatePolicy"] = policy;
+        }
     }
 }

@@ -21,6 +21,9 @@ internal sealed class ServerTls(CertificateProvider certificates)
     /// <summary>XEP-0368 §3 / RFC 7590: the ALPN protocol id of client-to-server XMPP.</summary>
     private static readonly List<SslApplicationProtocol> Alpn = [new("xmpp-client")];
 
+    /// <summary>XEP-0368 §3: the ALPN protocol id of server-to-server XMPP.</summary>
+    private static readonly List<SslApplicationProtocol> ServerAlpn = [new("xmpp-server")];
+
     // RFC 5929 §4.1: the certificate's signature hash, with MD5 and SHA-1 upgraded to SHA-256.
     private static readonly FrozenDictionary<string, HashAlgorithmName> SignatureHashes = new Dictionary<string, HashAlgorithmName>
     {
@@ -30,7 +33,15 @@ internal sealed class ServerTls(CertificateProvider certificates)
         ["1.2.840.10045.4.3.4"] = HashAlgorithmName.SHA512,
     }.ToFrozenDictionary();
 
-    public async Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, CancellationToken cancellationToken)
+    public Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
+        AuthenticateAsync(transport, directTls, serverToServer: false, cancellationToken);
+
+    /// <param name="serverToServer">
+    /// An inbound server-to-server stream: the peer is asked for its certificate (RFC 7590 §3.1,
+    /// for SASL EXTERNAL) and any is accepted here; federation judges it against the peer's domain
+    /// and policy once the stream header names that domain.
+    /// </param>
+    public async Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, bool serverToServer, CancellationToken cancellationToken)
     {
         var certificate = certificates.GetCertificate();
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
@@ -41,9 +52,10 @@ internal sealed class ServerTls(CertificateProvider certificates)
                 {
                     ServerCertificate = certificate,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificateRequired = false,
+                    ClientCertificateRequired = serverToServer,
+                    RemoteCertificateValidationCallback = serverToServer ? static (_, _, _, _) => true : null,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    ApplicationProtocols = directTls ? Alpn : null,
+                    ApplicationProtocols = directTls ? (serverToServer ? ServerAlpn : Alpn) : null,
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -60,7 +72,10 @@ internal sealed class ServerTls(CertificateProvider certificates)
             Xmpp.Sasl.ChannelBinding.TlsServerEndPoint => endPoint,
             Xmpp.Sasl.ChannelBinding.TlsUnique => unique,
             _ => null,
-        }));
+        })
+        {
+            PeerCertificate = ssl.RemoteCertificate as X509Certificate2,
+        });
     }
 
     /// <summary>RFC 5929 §4: the hash of the server's own certificate.</summary>

@@ -25,6 +25,12 @@ internal sealed partial class XmppConnection
                 ThrowIfTerminated();
             }
 
+            if (_closeRequested)
+            {
+                _input.AdvanceTo(buffer.Start);
+                return false;
+            }
+
             var action = NegotiationAction.None;
             var peerClosed = false;
             try
@@ -36,23 +42,24 @@ internal sealed partial class XmppConnection
                     {
                         case XmlStreamEventKind.StreamOpened:
                             _clientHeader = streamEvent.Element;
-                            action = _negotiator.OnStreamOpened(streamEvent.Element!, _xml.StreamNamespace);
-                            break;
-                        case XmlStreamEventKind.Element when _session is not null:
-                            await _server.Router.RouteAsync(_session, streamEvent.Element!, token).ConfigureAwait(false);
+                            action = _role.OnStreamOpened(streamEvent.Element!, _xml.StreamNamespace);
                             break;
                         case XmlStreamEventKind.Element:
-                            if (streamEvent.Element!.Is("starttls", Namespaces.Tls) && !IsWhitespace(buffer))
+                            if (!_role.IsEstablished && IsTlsStart(streamEvent.Element!) && !IsWhitespace(buffer))
                             {
                                 // RFC 6120 §5.4.3.3: nothing sent in the clear after <starttls/> may be processed
                                 // (the STARTTLS command-injection attack); refuse TLS and close (§5.4.2.2).
                                 ConnectionLog.DataAfterStartTls(Logger, ConnectionId);
-                                Send(new Element("failure", Namespaces.Tls));
+                                if (streamEvent.Element!.Name == "starttls")
+                                {
+                                    Send(new Element("failure", Namespaces.Tls));
+                                }
+
                                 action = NegotiationAction.CloseStream;
                                 break;
                             }
 
-                            action = await _negotiator.OnElementAsync(streamEvent.Element!, token).ConfigureAwait(false);
+                            action = await _role.OnElementAsync(streamEvent.Element!, token).ConfigureAwait(false);
                             break;
                         default:
                             peerClosed = true;
@@ -65,10 +72,7 @@ internal sealed partial class XmppConnection
                         // RFC 6120 §6.4.6: after SASL success both sides start a new stream over the same transport.
                         _xml.Reset();
                         _headerSent = false;
-                    }
-                    else if (action == NegotiationAction.Bound)
-                    {
-                        _session = _negotiator.Session;
+                        _role.OnStreamRestarted();
                     }
                 }
             }
@@ -105,6 +109,10 @@ internal sealed partial class XmppConnection
             }
         }
     }
+
+    /// <summary>&lt;starttls/&gt; (receiving side) or &lt;proceed/&gt; (initiating side): the last element before the handshake.</summary>
+    private static bool IsTlsStart(Element element) =>
+        element.Namespace == Namespaces.Tls && element.Name is "starttls" or "proceed";
 
     private static bool IsWhitespace(ReadOnlySequence<byte> rest)
     {
@@ -147,14 +155,14 @@ internal sealed partial class XmppConnection
     {
         try
         {
-            var (tls, state) = await _server.Tls.AuthenticateAsync(new DuplexPipeStream(_context.Transport), _directTls, _abort.Token)
+            var (tls, state) = await _role.AuthenticateTlsAsync(new DuplexPipeStream(_context.Transport), _directTls, _abort.Token)
                 .ConfigureAwait(false);
             _tls = tls;
             _input = System.IO.Pipelines.PipeReader.Create(tls, new System.IO.Pipelines.StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
             _output = System.IO.Pipelines.PipeWriter.Create(tls, new System.IO.Pipelines.StreamPipeWriterOptions(leaveOpen: true));
             _xml.Reset();
             _headerSent = false;
-            _negotiator.OnTlsEstablished(state);
+            _role.OnTlsEstablished(state);
             ConnectionLog.TlsEstablished(Logger, ConnectionId, tls.SslProtocol, tls.NegotiatedCipherSuite);
         }
         catch (Exception e) when (e is not OperationCanceledException || _terminate is null)

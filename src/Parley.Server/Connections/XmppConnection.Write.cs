@@ -24,7 +24,7 @@ internal sealed partial class XmppConnection
                     switch (item.Kind)
                     {
                         case OutgoingKind.Header:
-                            ElementWriter.WriteStreamHeader(_output, Namespaces.Client, item.Header!);
+                            ElementWriter.WriteStreamHeader(_output, _role.ContentNamespace, item.Header!, _role.HeaderDeclarations);
                             break;
                         case OutgoingKind.Element:
                             WriteElement(item.Element!);
@@ -93,7 +93,7 @@ internal sealed partial class XmppConnection
                 ConnectionLog.StreamErrorSent(Logger, ConnectionId, error.Condition, error.Text);
                 if (!_headerSent)
                 {
-                    ElementWriter.WriteStreamHeader(_output, Namespaces.Client, _negotiator.ErrorHeader(_clientHeader));
+                    ElementWriter.WriteStreamHeader(_output, _role.ContentNamespace, _role.ErrorHeader(_clientHeader), _role.HeaderDeclarations);
                 }
 
                 WriteElement(StreamError.Create(error.Condition, error.Text));
@@ -120,7 +120,9 @@ internal sealed partial class XmppConnection
     }
 
     /// <summary>
-    /// Writes an element in the stream's default namespace context. Elements of the streams namespace
+    /// Writes an element in the stream's default namespace context. Stanzas are held in jabber:client
+    /// inside the server, so on a jabber:server stream they are written without a namespace
+    /// declaration and take the stream's (RFC 6120 §4.8.3). Elements of the streams namespace
     /// (features, error) use the 'stream' prefix the header declared (RFC 6120 §4.8.3): clients that
     /// match on prefixed names, as several do, expect &lt;stream:features/&gt;.
     /// </summary>

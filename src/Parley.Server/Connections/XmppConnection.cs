@@ -16,9 +16,10 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Connections;
 
 /// <summary>
-/// One client connection: a read loop (bytes → XML events → negotiation or the router), a write
-/// loop draining a bounded outbox with one flush per batch, and a single choke point where stream
-/// errors are written and the stream is closed (RFC 6120 §4.4, §4.9).
+/// One XML stream over one connection: a read loop (bytes → XML events → its <see cref="IStreamRole"/>:
+/// client negotiation and the router, or a server-to-server stream), a write loop draining a bounded
+/// outbox with one flush per batch, and a single choke point where stream errors are written and
+/// the stream is closed (RFC 6120 §4.4, §4.9).
 /// </summary>
 internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOutput, IHeartbeatTarget
 {
@@ -31,7 +32,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private readonly C2sConnectionHandler _server;
     private readonly Channel<Outgoing> _outbox;
     private readonly XmppStreamReader _xml;
-    private readonly C2sNegotiator _negotiator;
+    private readonly IStreamRole _role;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _writeAbort = new();
     private readonly long _negotiationDeadline;
@@ -40,14 +41,16 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private PipeReader _input;
     private PipeWriter _output;
     private SslStream? _tls;
-    private ClientSession? _session;
     private Element? _clientHeader;
     private StreamErrorException? _terminate;
     private volatile bool _headerSent;
     private volatile bool _outboxOverflowed;
     private volatile bool _closing;
+    private volatile bool _closeRequested;
 
-    public XmppConnection(ConnectionContext context, C2sConnectionHandler server, bool directTls)
+    /// <param name="server">What every connection shares (options, heartbeat, logger).</param>
+    /// <param name="role">Builds the stream's role for this connection; a client stream when null.</param>
+    public XmppConnection(ConnectionContext context, C2sConnectionHandler server, bool directTls, Func<XmppConnection, IStreamRole>? role = null)
     {
         _context = context;
         _server = server;
@@ -62,7 +65,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             FullMode = BoundedChannelFullMode.Wait,
         });
         _xml = new XmppStreamReader(new XmlLimits { MaxStanzaBytes = limits.MaxStanzaBytes, MaxDepth = limits.MaxDepth });
-        _negotiator = new C2sNegotiator(server.Negotiation, this, this, directTls);
+        _role = role?.Invoke(this) ?? new C2sRole(server, this, directTls);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
 
@@ -77,7 +80,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
 
     public async Task RunAsync()
     {
-        ConnectionLog.Accepted(Logger, ConnectionId, _directTls ? "c2s-tls" : "c2s", _context.RemoteEndPoint);
+        ConnectionLog.Accepted(Logger, ConnectionId, _role.Kind, _context.RemoteEndPoint);
         _server.Heartbeat.Register(this);
         Task? writeLoop = null;
         var peerClosed = false;
@@ -91,6 +94,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             }
 
             writeLoop = WriteLoopAsync();
+            _role.OnStarted();
             peerClosed = await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (StreamErrorException e)
@@ -110,7 +114,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         {
             await CloseAsync(writeLoop, error, peerClosed).ConfigureAwait(false);
             _server.Heartbeat.Unregister(this);
-            await EndSessionAsync().ConfigureAwait(false);
+            await _role.OnClosedAsync().ConfigureAwait(false);
             ConnectionLog.Closed(Logger, ConnectionId);
         }
     }
@@ -127,6 +131,13 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         }
     }
 
+    /// <summary>Ends the stream without an error (RFC 6120 §4.4), e.g. an idle server-to-server stream.</summary>
+    public void Close()
+    {
+        _closeRequested = true;
+        _input.CancelPendingRead();
+    }
+
     public void SendHeader(IReadOnlyList<XmlAttribute> attributes)
     {
         _headerSent = true;
@@ -137,11 +148,13 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
 
     public void OnHeartbeat(long timestamp)
     {
-        if (_session is null && timestamp >= _negotiationDeadline)
+        if (!_role.IsEstablished && timestamp >= _negotiationDeadline)
         {
-            // RFC 6120 §4.9.3.4: the client did not finish negotiating in time.
+            // RFC 6120 §4.9.3.4: the peer did not finish negotiating in time.
             Terminate(StreamErrorCondition.ConnectionTimeout);
         }
+
+        _role.OnHeartbeat(timestamp);
     }
 
     private bool Enqueue(Outgoing item)
@@ -167,14 +180,6 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         if (Volatile.Read(ref _terminate) is { } e)
         {
             throw e;
-        }
-    }
-
-    private async Task EndSessionAsync()
-    {
-        if (_session is { } session && _server.Negotiation.Sessions.Unbind(session))
-        {
-            await _server.Negotiation.Modules.PublishAsync(new SessionClosed(session)).ConfigureAwait(false);
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class ParleyOptions
     /// <summary>The database (keys Storage:*).</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>Server-to-server federation (keys S2s:*); stanza size and depth limits come from <see cref="Limits"/>.</summary>
+    public S2sOptions S2s { get; set; } = new();
+
     /// <summary>Resource limits (keys Limits:*); each must be greater than 0.</summary>
     public LimitOptions Limits { get; set; } = new();
 

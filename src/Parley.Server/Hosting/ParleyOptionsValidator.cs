@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Parley.Server.Federation;
 
 namespace Parley.Server.Hosting;
 
@@ -35,6 +36,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         }
 
         ValidateTls(options.Tls, failures);
+        ValidateS2s(options, failures);
 
         if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -93,6 +95,54 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         {
             failures.Add($"Tls:KeyPath '{tls.KeyPath}' does not exist.");
         }
+    }
+
+    private static void ValidateS2s(ParleyOptions options, List<string> failures)
+    {
+        var s2s = options.S2s;
+        ValidatePort("S2s:Port", s2s.Port, failures);
+        if (s2s.Port != 0 && (s2s.Port == options.C2sPort || s2s.Port == options.C2sTlsPort))
+        {
+            failures.Add($"S2s:Port {s2s.Port} is also a client port; give each listener its own port (0 disables one).");
+        }
+
+        foreach (var (domain, route) in s2s.Routes)
+        {
+            if (!ParleyOptionsSetup.TryPrepareDomain(domain, out _))
+            {
+                failures.Add($"S2s:Routes:{domain} is not a valid domain name (RFC 7622 §3.2).");
+            }
+            else if (!S2sEndpoint.TryParseRoute(route, out _))
+            {
+                failures.Add($"S2s:Routes:{domain} '{route}' is not host:port (a name or IP address, IPv6 in brackets, and a port from 1 to 65535).");
+            }
+        }
+
+        if (!S2sOptions.TryParsePolicy(s2s.CertificatePolicy, out _))
+        {
+            failures.Add($"S2s:CertificatePolicy '{s2s.CertificatePolicy}' is not one of require, dialback, off.");
+        }
+
+        foreach (var (domain, policy) in s2s.DomainPolicies)
+        {
+            if (!ParleyOptionsSetup.TryPrepareDomain(domain, out _))
+            {
+                failures.Add($"S2s:DomainPolicies:{domain} is not a valid domain name (RFC 7622 §3.2).");
+            }
+            else if (!S2sOptions.TryParsePolicy(policy, out _))
+            {
+                failures.Add($"S2s:DomainPolicies:{domain} '{policy}' is not one of require, dialback, off.");
+            }
+        }
+
+        if (s2s.CaCertificatesPath.Length != 0 && !File.Exists(s2s.CaCertificatesPath))
+        {
+            failures.Add($"S2s:CaCertificatesPath '{s2s.CaCertificatesPath}' does not exist.");
+        }
+
+        ValidatePositive("S2s:ConnectTimeoutSeconds", s2s.ConnectTimeoutSeconds, failures);
+        ValidatePositive("S2s:IdleTimeoutSeconds", s2s.IdleTimeoutSeconds, failures);
+        ValidatePositive("S2s:MaxQueuedStanzas", s2s.MaxQueuedStanzas, failures);
     }
 
     private static void ValidatePort(string key, int port, List<string> failures)

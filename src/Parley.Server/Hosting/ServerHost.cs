@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Connections;
+using Parley.Server.Federation;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Disco;
@@ -78,7 +79,13 @@ public static class ServerHost
         services.AddSingleton<C2sConnectionHandler>();
         services.AddSingleton<NegotiationServices>();
         services.TryAddSingleton<ISessionDirectory, LocalSessionDirectory>();
-        services.TryAddSingleton<IRemoteRouter, NoFederationRouter>();
+        services.TryAddSingleton<IRemoteRouter>(sp => sp.GetRequiredService<IOptions<ParleyOptions>>().Value.S2s.Port == 0
+            ? new NoFederationRouter()
+            : new FederationRouter(sp.GetRequiredService<S2sConnector>()));
+        services.AddSingleton<FederationServices>();
+        services.AddSingleton<S2sConnector>();
+        services.AddHostedService(sp => sp.GetRequiredService<S2sConnector>());
+        services.AddSingleton<S2sConnectionHandler>();
         services.AddSingleton<HostedDomains>();
         services.AddSingleton<StanzaRouter>();
 
@@ -136,8 +143,9 @@ public static class ServerHost
         var endpoints = services.GetRequiredService<ListenerEndpoints>();
         var handler = services.GetRequiredService<C2sConnectionHandler>();
 
-        void Listen(string kind, int port, bool directTls)
+        void Listen(string kind, int port, bool directTls, Func<ConnectionContext, bool, Task>? run = null)
         {
+            run ??= handler.HandleAsync;
             if (port == 0)
             {
                 return;
@@ -146,7 +154,7 @@ public static class ServerHost
             var bindPort = ephemeralPorts ? 0 : port;
             void Configure(ListenOptions listen)
             {
-                listen.Run(context => handler.HandleAsync(context, directTls));
+                listen.Run(context => run(context, directTls));
                 endpoints.Add(kind, listen);
             }
 
@@ -171,5 +179,9 @@ public static class ServerHost
 
         Listen(ListenerEndpoints.C2s, options.C2sPort, directTls: false);
         Listen(ListenerEndpoints.C2sTls, options.C2sTlsPort, directTls: true);
+        if (options.S2s.Port != 0)
+        {
+            Listen(ListenerEndpoints.S2s, options.S2s.Port, directTls: false, services.GetRequiredService<S2sConnectionHandler>().HandleAsync);
+        }
     }
 }

@@ -49,6 +49,26 @@ internal sealed class StanzaRouter(
             return;
         }
 
+        await RouteAddressedAsync(origin, stanza, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A stanza from another domain's server (Federation): its 'from' was checked against the domains
+    /// authenticated on its stream and its 'to' names a hosted domain (RFC 6120 §8.1.1.1, §13.1), so it
+    /// is dispatched as a local sender's would be. The origin's endpoint sends replies back out.
+    /// </summary>
+    public async ValueTask RouteFromRemoteAsync(ClientSession origin, Element stanza, Jid to, CancellationToken cancellationToken)
+    {
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            RoutingLog.Routing(logger, origin.Jid.ToString(), stanza.Name, Stanza.Type(stanza), stanza.GetAttribute("id"), stanza.GetAttribute("to"));
+        }
+
+        await RouteAddressedAsync(origin, stanza, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask RouteAddressedAsync(ClientSession origin, Element stanza, Jid? to, CancellationToken cancellationToken)
+    {
         if (stanza.Name == "iq" && !IsValidIq(origin, stanza))
         {
             return;
@@ -201,7 +221,7 @@ internal sealed class StanzaRouter(
             return;
         }
 
-        var reply = await handler(new IqContext(iq, payload, origin, to, addressed, origin.Jid.Domain, true, cancellationToken)).ConfigureAwait(false);
+        var reply = await handler(new IqContext(iq, payload, origin, to, addressed, to.Domain, true, cancellationToken)).ConfigureAwait(false);
         origin.Send(reply.Error is { } error ? Stanza.ErrorReply(iq, error) : Stanza.IqResult(iq, reply.Payload));
     }
 

@@ -8,6 +8,12 @@ public static class Namespaces
     public const string Streams = "http://etherx.jabber.org/streams";
     public const string Client = "jabber:client";
     public const string Server = "jabber:server";
+
+    /// <summary>XEP-0220 §2: the Server Dialback elements (db:result, db:verify).</summary>
+    public const string Dialback = "jabber:server:dialback";
+
+    /// <summary>XEP-0220 §2.1: the stream feature announcing dialback (with dialback errors).</summary>
+    public const string DialbackFeature = "urn:xmpp:features:dialback";
     public const string StreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
     public const string Stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas";
     public const string Tls = "urn:ietf:params:xml:ns:xmpp-tls";

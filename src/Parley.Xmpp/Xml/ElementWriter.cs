@@ -24,9 +24,17 @@ public static class ElementWriter
     }
 
     /// <summary>The opening stream tag (RFC 6120 §4.7), with the streams prefix and the given default namespace.</summary>
-    public static void WriteStreamHeader(IBufferWriter<byte> output, string defaultNamespace, IEnumerable<XmlAttribute> attributes)
+    public static void WriteStreamHeader(IBufferWriter<byte> output, string defaultNamespace, IEnumerable<XmlAttribute> attributes) =>
+        WriteStreamHeader(output, defaultNamespace, attributes, []);
+
+    /// <param name="declarations">
+    /// Extra prefix declarations on the stream root, as prefix → namespace: server-to-server streams
+    /// declare xmlns:db='jabber:server:dialback' (XEP-0220 §2.1) for peers that look for it.
+    /// </param>
+    public static void WriteStreamHeader(IBufferWriter<byte> output, string defaultNamespace, IEnumerable<XmlAttribute> attributes, IReadOnlyList<KeyValuePair<string, string>> declarations)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(declarations);
         ArgumentNullException.ThrowIfNull(defaultNamespace);
         ArgumentNullException.ThrowIfNull(attributes);
 
@@ -34,6 +42,16 @@ public static class ElementWriter
         WriteAscii(output, "<?xml version='1.0'?><stream:stream xmlns='");
         WriteEscaped(output, defaultNamespace, AttributeSpecial);
         WriteAscii(output, "' xmlns:stream='" + Namespaces.Streams + "'");
+        foreach (var (prefix, ns) in declarations)
+        {
+            RequireName(prefix);
+            WriteAscii(output, " xmlns:");
+            WriteName(output, prefix);
+            WriteAscii(output, "='");
+            WriteEscaped(output, ns, AttributeSpecial);
+            WriteAscii(output, "'");
+        }
+
         var prefixes = new PrefixMap();
         foreach (var attribute in attributes)
         {

@@ -191,12 +191,15 @@ internal sealed class RawStream : IAsyncDisposable
     }
 
     /// <summary>Opens, upgrades with STARTTLS and reopens; returns the post-TLS features.</summary>
-    public async Task<Element> SecureAsync()
+    public async Task<Element> SecureAsync(string header = Header)
     {
-        await OpenAsync();
+        await OpenAsync(header);
         await StartTlsAsync();
-        return await OpenAsync();
+        return await OpenAsync(header);
     }
+
+    /// <summary>The client header addressed to another hosted domain than localhost.</summary>
+    public static string HeaderTo(string domain) => Header.Replace("to='localhost'", $"to='{domain}'", StringComparison.Ordinal);
 
     public async Task<Element> AuthenticatePlainAsync(string user, string password)
     {
@@ -259,12 +262,12 @@ internal sealed class RawStream : IAsyncDisposable
     }
 
     /// <summary>STARTTLS, PLAIN, restart, bind: returns the bound full JID.</summary>
-    public async Task<string> LoginAsync(string user, string password, string? resource = null)
+    public async Task<string> LoginAsync(string user, string password, string? resource = null, string header = Header)
     {
-        await SecureAsync();
+        await SecureAsync(header);
         var success = await AuthenticatePlainAsync(user, password);
         Assert.True(success.Is("success", Namespaces.Sasl), success.ToString());
-        await OpenAsync();
+        await OpenAsync(header);
         return await BindAsync(resource);
     }
 

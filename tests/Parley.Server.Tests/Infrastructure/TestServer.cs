@@ -19,16 +19,20 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly IHost _host;
     private readonly string _dataDirectory;
 
-    private TestServer(IHost host, string dataDirectory, CollectingLoggerProvider logs)
+    private TestServer(IHost host, string dataDirectory, CollectingLoggerProvider logs, string hostDomain)
     {
         _host = host;
         _dataDirectory = dataDirectory;
         Logs = logs;
+        HostDomain = hostDomain;
     }
 
     public const string Domain = "localhost";
 
     public CollectingLoggerProvider Logs { get; }
+
+    /// <summary>The first hosted domain (Domains:0): <see cref="Domain"/> unless a test set another.</summary>
+    public string HostDomain { get; }
 
     /// <summary>Set by tests that provoke a server error on purpose.</summary>
     public bool ErrorsExpected { get; set; }
@@ -38,6 +42,8 @@ internal sealed class TestServer : IAsyncDisposable
     public IPEndPoint C2s => Endpoint(ListenerEndpoints.C2s);
 
     public IPEndPoint C2sTls => Endpoint(ListenerEndpoints.C2sTls);
+
+    public IPEndPoint S2s => Endpoint(ListenerEndpoints.S2s);
 
     public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
 
@@ -84,12 +90,12 @@ internal sealed class TestServer : IAsyncDisposable
             throw;
         }
 
-        return new TestServer(host, dataDirectory, logs);
+        return new TestServer(host, dataDirectory, logs, values["Domains:0"]!);
     }
 
     public async Task CreateAccountAsync(string user, string password)
     {
-        var result = await Services.GetRequiredService<AccountService>().CreateAsync(Jid.Create(user, Domain), password);
+        var result = await Services.GetRequiredService<AccountService>().CreateAsync(Jid.Create(user, HostDomain), password);
         Assert.Equal(AccountResult.Succeeded, result);
     }
 

@@ -31,7 +31,7 @@ internal sealed class ImClient : IAsyncDisposable
     public static async Task<ImClient> LoginAsync(TestServer server, string user, string resource)
     {
         var raw = await RawStream.ConnectAsync(server.C2s);
-        var jid = await raw.LoginAsync(user, "secret", resource);
+        var jid = await raw.LoginAsync(user, "secret", resource, RawStream.HeaderTo(server.HostDomain));
         return new ImClient(raw, jid);
     }
 

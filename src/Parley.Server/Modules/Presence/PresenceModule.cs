@@ -17,9 +17,11 @@ namespace Parley.Server.Modules.Presence;
 /// and to contacts subscribed to it ("from"/"both"); probes of the contacts it is subscribed to,
 /// answered here for local contacts; directed presence, remembered so that going offline reaches
 /// whoever was told of availability. Presence it sends to another account's resources bypasses the
-/// router, so it passes the XEP-0191 blocklists here (<see cref="SendAsync"/>).
+/// router, so it passes the XEP-0191 blocklists here (<see cref="SendAsync"/>). Presence for and
+/// probes of remote contacts leave through the remote router; presence from remote contacts
+/// (a sender whose domain is not hosted) is delivered like a local contact's.
 /// </summary>
-internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore rosters, HostedDomains domains, Blocklists blocklists) : IXmppModule
+internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore rosters, HostedDomains domains, Blocklists blocklists, IRemoteRouter remote) : IXmppModule
 {
     // RFC 6121 §4.6.3: per session, the JIDs that received directed available presence. Changed by
     // the session's read loop and, once it has ended, by SessionClosed.
@@ -66,6 +68,13 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
     /// <summary>RFC 6121 §4.6: delivered to the addressee only, and remembered until unavailable.</summary>
     private async ValueTask DirectedAsync(ClientSession from, Element presence, Jid to, bool available, CancellationToken cancellationToken)
     {
+        if (!domains.Contains(from.Jid.Domain))
+        {
+            // From another server (RFC 6121 §4.4.3, §4.5.3): delivered; its server tracks what it sent.
+            await DeliverAsync(from.Jid, to, presence, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var recipients = _directed.GetOrAdd(from, _ => []);
         lock (recipients)
         {
@@ -154,13 +163,25 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
     /// <summary>
     /// RFC 6121 §4.3.2 for a local contact: the last available presence of each of its available
     /// resources, or unavailable when it has none; nothing unless the contact's roster grants the
-    /// prober a subscription. A remote contact waits for federation. XEP-0191 §3.3: nothing passes a
-    /// block between a contact's resource and the prober, either way.
+    /// prober a subscription. A remote contact is sent a probe from the account's bare JID (§4.3.1)
+    /// and its server answers. XEP-0191 §3.3: nothing passes a block between a contact's resource
+    /// and the prober, either way.
     /// </summary>
     private async ValueTask AnswerProbeAsync(Jid contact, ClientSession prober, CancellationToken cancellationToken)
     {
-        if (!domains.Contains(contact.Domain)
-            || await rosters.FindAsync(contact, prober.Account, cancellationToken).ConfigureAwait(false) is not { State.HasFrom: true })
+        if (!domains.Contains(contact.Domain))
+        {
+            if (domains.Contains(prober.Jid.Domain))
+            {
+                var probe = new Element("presence", Namespaces.Client)
+                    .SetAttribute("from", prober.Account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", "probe");
+                remote.Send(probe, prober.Account, contact);
+            }
+
+            return;
+        }
+
+        if (await rosters.FindAsync(contact, prober.Account, cancellationToken).ConfigureAwait(false) is not { State.HasFrom: true })
         {
             return;
         }
@@ -198,11 +219,20 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         }
     }
 
-    /// <summary>RFC 6121 §8.5.2.1.2 / §8.5.3.2.3: to a bare JID every available resource, to a full JID that resource only.</summary>
+    /// <summary>
+    /// RFC 6121 §8.5.2.1.2 / §8.5.3.2.3: to a bare JID every available resource, to a full JID that
+    /// resource only; to another domain through the remote router, addressed (§4.2.2: the user's
+    /// server stamps 'to' with each contact's JID).
+    /// </summary>
     private async ValueTask DeliverAsync(Jid from, Jid to, Element presence, CancellationToken cancellationToken)
     {
         if (!domains.Contains(to.Domain))
         {
+            if (domains.Contains(from.Domain))
+            {
+                remote.Send(presence.Clone().SetAttribute("from", from.ToString()).SetAttribute("to", to.ToString()), from, to);
+            }
+
             return;
         }
 

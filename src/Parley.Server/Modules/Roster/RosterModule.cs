@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
 using Parley.Server.Modules.Events;
+using Parley.Server.Routing;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
@@ -14,7 +15,7 @@ namespace Parley.Server.Modules.Roster;
 /// RFC 6121 §2 (jabber:iq:roster get/set/remove, pushes, versioning) and §3 (subscription
 /// stanzas from local accounts, pending requests redelivered at login).
 /// </summary>
-internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions, IOptions<ParleyOptions> options) : IXmppModule
+internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions, HostedDomains domains, IOptions<ParleyOptions> options) : IXmppModule
 {
     /// <summary>RFC 6121 §2.3.3 leaves the name/group limit to the server; 1023 bytes matches a JID part.</summary>
     internal const int MaxTextBytes = 1023;
@@ -193,6 +194,19 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
         if (RosterXml.ParseStanzaType(Stanza.Type(context.Stanza)) is not { } kind)
         {
             return Handling.Continue;
+        }
+
+        if (!domains.Contains(context.From.Jid.Domain))
+        {
+            // From a remote contact's server (RFC 6121 §3.1.3, §3.1.6, §3.2.3, §3.3.3): the local
+            // account's inbound side, with the stanza stamped with the contact's bare JID.
+            if (context.To is { Local: not null } to)
+            {
+                var stanza = context.Stanza.SetAttribute("from", context.From.Account.ToString()).SetAttribute("to", to.Bare.ToString());
+                await subscriptions.ReceiveAsync(to.Bare, context.From.Account, kind, stanza, context.CancellationToken).ConfigureAwait(false);
+            }
+
+            return Handling.Done;
         }
 
         // RFC 6121 §3.1.1: a subscription is addressed to a bare JID; a resource is ignored.

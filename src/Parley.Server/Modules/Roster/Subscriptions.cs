@@ -12,8 +12,10 @@ namespace Parley.Server.Modules.Roster;
 /// (outbound, Appendix A.2), then the contact's (inbound, Appendix A.3), with the deliveries,
 /// auto-replies and presence exchanges each side's transition calls for. What it delivers itself
 /// bypasses the router's filter, so it passes the XEP-0191 blocklists here (state still changes).
+/// For a remote contact only the local side is applied; what the contact must hear (presence,
+/// automatic answers) leaves through the remote router and its server applies the other side.
 /// </summary>
-internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains, Blocklists blocklists)
+internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains, Blocklists blocklists, IRemoteRouter remote)
 {
     /// <summary>The account sends a subscription stanza to the contact (original: the client's stanza, for its children).</summary>
     /// <returns>Whether the stanza is to leave for the contact's server: a remote contact, and the transition routes it.</returns>
@@ -37,7 +39,7 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
         return outcome.Forward && !local;
     }
 
-    /// <summary>The local account receives a subscription stanza from the contact.</summary>
+    /// <summary>The local account receives a subscription stanza from the contact (local, or remote through federation).</summary>
     public async Task ReceiveAsync(Jid account, Jid contact, SubscriptionStanza kind, Element stanza, CancellationToken cancellationToken)
     {
         var status = kind == SubscriptionStanza.Subscribe ? stanza.ChildText("status", Namespaces.Client) ?? "" : null;
@@ -54,7 +56,14 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
             // RFC 6121 §3.1.3 (already subscribed) and §3.4.2 (pre-approved): the server answers.
             var reply = new Element("presence", Namespaces.Client)
                 .SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", "subscribed");
-            await ReceiveAsync(contact, account, SubscriptionStanza.Subscribed, reply, cancellationToken).ConfigureAwait(false);
+            if (domains.Contains(contact.Domain))
+            {
+                await ReceiveAsync(contact, account, SubscriptionStanza.Subscribed, reply, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                remote.Send(reply, account, contact);
+            }
         }
     }
 
@@ -86,10 +95,12 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     /// </summary>
     private async ValueTask ExchangePresenceAsync(Jid account, Jid contact, SubscriptionState before, SubscriptionState after, CancellationToken cancellationToken)
     {
-        if (before.HasFrom == after.HasFrom || !domains.Contains(contact.Domain))
+        if (before.HasFrom == after.HasFrom)
         {
             return;
         }
+
+        var local = domains.Contains(contact.Domain);
 
         foreach (var resource in sessions.Resources(account))
         {
@@ -102,7 +113,14 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
                 ? presence.Clone()
                 : new Element("presence", Namespaces.Client).SetAttribute("from", resource.Jid.ToString()).SetAttribute("type", "unavailable");
             sent.SetAttribute("to", contact.ToString());
-            await DeliverToAvailableAsync(resource.Jid, contact, sent, cancellationToken).ConfigureAwait(false);
+            if (local)
+            {
+                await DeliverToAvailableAsync(resource.Jid, contact, sent, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                remote.Send(sent.SetAttribute("from", resource.Jid.ToString()), resource.Jid, contact);
+            }
         }
     }
 

@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parley.Server.Connections;
+using Parley.Server.Diagnostics;
+using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Stanzas;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Federation;
+
+/// <summary>
+/// Outbound federation: one <see cref="OutboundStream"/> per (hosted domain, remote domain), reused
+/// while it lives; each connects to the remote server's addresses in turn and runs an
+/// <see cref="XmppConnection"/> in the <see cref="S2sOutboundRole"/> over a Kestrel socket
+/// connection, so outbound streams share the read loop, outbox and TLS code of inbound ones.
+/// </summary>
+internal sealed class S2sConnector(FederationServices services, IServiceProvider provider, ILoggerFactory loggers) : IHostedService, IDisposable
+{
+    private readonly ConcurrentDictionary<DomainPair, OutboundStream> _streams = new();
+    private readonly ConcurrentDictionary<XmppConnection, Task> _running = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lazy<SocketConnectionContextFactory> _sockets = new(() =>
+        new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), loggers.CreateLogger<S2sConnector>()));
+
+    public FederationServices Services => services;
+
+    /// <summary>Queues a stanza for the remote domain; its sender hears of a failure as a bounce.</summary>
+    public void Send(DomainPair pair, Element stanza)
+    {
+        while (!Stream(pair).TrySend(stanza))
+        {
+            // That stream just ended; the next iteration opens a new one.
+        }
+    }
+
+    /// <summary>XEP-0220 §2.3: asks the authoritative server of pair.Remote about a key; null when it cannot be reached in time.</summary>
+    public async Task<bool?> VerifyAsync(DomainPair pair, string streamId, string key, CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.FromSeconds(services.S2s.ConnectTimeoutSeconds + services.Options.Limits.NegotiationTimeoutSeconds);
+        try
+        {
+            return await Stream(pair).VerifyAsync(streamId, key).WaitAsync(timeout, services.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>RFC 6120 §4.9.3.17: outbound streams end with system-shutdown when the host stops.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var connection in _running.Keys)
+        {
+            connection.Terminate(Xmpp.Streams.StreamErrorCondition.SystemShutdown);
+        }
+
+        try
+        {
+            await Task.WhenAll(_running.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host gave up waiting; the connections are aborted with it.
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        if (_sockets.IsValueCreated)
+        {
+            _sockets.Value.Dispose();
+        }
+    }
+
+    private OutboundStream Stream(DomainPair pair)
+    {
+        if (_streams.TryGetValue(pair, out var existing))
+        {
+            return existing;
+        }
+
+        var candidate = new OutboundStream(this, pair);
+        var stream = _streams.GetOrAdd(pair, candidate);
+        if (ReferenceEquals(stream, candidate))
+        {
+            stream.Start();
+        }
+
+        return stream;
+    }
+
+    /// <summary>Connects to each address of the remote domain in turn until one carries a stream; then the stream ends.</summary>
+    internal async Task RunAsync(OutboundStream stream)
+    {
+        var pair = stream.Pair;
+        try
+        {
+            foreach (var endpoint in Resolve(pair.Remote))
+            {
+                var socket = await ConnectAsync(stream, endpoint).ConfigureAwait(false);
+                if (socket is null)
+                {
+                    continue;
+                }
+
+                await RunConnectionAsync(stream, socket, endpoint).ConfigureAwait(false);
+                break;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            FederationLog.OutboundRefused(services.Logger, pair.Local, pair.Remote, e.GetType().Name + ": " + e.Message);
+        }
+        finally
+        {
+            _streams.TryRemove(KeyValuePair.Create(pair, stream));
+            stream.End();
+            FederationLog.OutboundClosed(services.Logger, pair.Local, pair.Remote);
+        }
+    }
+
+    private async Task<Socket?> ConnectAsync(OutboundStream stream, S2sEndpoint endpoint)
+    {
+        var pair = stream.Pair;
+        FederationLog.Connecting(services.Logger, pair.Local, pair.Remote, endpoint.Host, endpoint.Port);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(services.S2s.ConnectTimeoutSeconds));
+        try
+        {
+            await socket.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        {
+            socket.Dispose();
+            if (e is OperationCanceledException && !_stopping.IsCancellationRequested)
+            {
+                stream.TimedOut();
+            }
+
+            FederationLog.ConnectFailed(services.Logger, pair.Local, pair.Remote, endpoint.Host, endpoint.Port, e is OperationCanceledException ? "timeout" : e.Message);
+            return null;
+        }
+    }
+
+    private async Task RunConnectionAsync(OutboundStream stream, Socket socket, S2sEndpoint endpoint)
+    {
+        var context = _sockets.Value.Create(socket);
+        try
+        {
+            // Resolved here, not injected: the connection handler depends on the router, which depends on this.
+            var connections = provider.GetRequiredService<C2sConnectionHandler>();
+            var connection = new XmppConnection(context, connections, endpoint.DirectTls, c => new S2sOutboundRole(services, stream, c, endpoint.DirectTls));
+            stream.Attach(connection);
+            var started = services.Time.GetTimestamp();
+            var run = connection.RunAsync();
+            _running[connection] = run;
+            if (_stopping.IsCancellationRequested)
+            {
+                connection.Terminate(Xmpp.Streams.StreamErrorCondition.SystemShutdown);
+            }
+
+            await run.ConfigureAwait(false);
+            _running.TryRemove(connection, out _);
+            if (!stream.IsAuthenticated && services.Elapsed(started, services.Time.GetTimestamp(), services.Options.Limits.NegotiationTimeoutSeconds))
+            {
+                // RFC 6120 §4.9.3.4: the remote server did not complete negotiation in time.
+                stream.TimedOut();
+            }
+        }
+        finally
+        {
+            await context.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>S2s:Routes first (no DNS), then the remote domain itself on 5269 (RFC 6120 §3.2.2 fallback).</summary>
+    private IEnumerable<S2sEndpoint> Resolve(string domain)
+    {
+        if (services.S2s.Routes.TryGetValue(domain, out var route) && S2sEndpoint.TryParseRoute(route, out var endpoint))
+        {
+            return [endpoint];
+        }
+
+        return [new S2sEndpoint(domain, 5269, DirectTls: false)];
+    }
+
+    /// <summary>
+    /// RFC 6120 §10.4.3: a stanza that cannot leave is answered to its local sender; never an
+    /// error (§8.3.1) or an IQ result, and presence only for a subscription request (the rest of
+    /// presence is dropped silently, as RFC 6121 §8.5 treats presence to unreachable entities).
+    /// </summary>
+    public void Bounce(Element stanza, StanzaErrorCondition condition)
+    {
+        var type = Stanza.Type(stanza);
+        if (type == "error" || (stanza.Name == "iq" && type == "result") || (stanza.Name == "presence" && type != "subscribe"))
+        {
+            return;
+        }
+
+        if (!Jid.TryParse(stanza.GetAttribute("from"), out var sender) || !services.Domains.Contains(sender.Domain))
+        {
+            return;
+        }
+
+        var error = Stanza.ErrorReply(stanza, StanzaError.Of(condition));
+        if (sender.Resource is not null)
+        {
+            services.Sessions.Find(sender)?.Send(error);
+            return;
+        }
+
+        foreach (var resource in services.Sessions.Resources(sender))
+        {
+            if (resource.IsAvailable)
+            {
+                resource.Send(error);
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Parley.Server.Connections;
+using Parley.Server.Diagnostics;
+using Parley.Server.Negotiation;
+using Parley.Server.Sessions;
+using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Stanzas;
+using Parley.Xmpp.Streams;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Federation;
+
+/// <summary>
+/// A stream another server opened to this one (RFC 6120 §4.2, jabber:server): STARTTLS, then
+/// Server Dialback (XEP-0220) for each domain pair the peer asks for (piggybacking, §4.3), and
+/// answers to db:verify for this server's own domains. Every stanza must come from a domain
+/// authenticated on this stream for the hosted domain it addresses (RFC 6120 §13.1, §4.9.3.9)
+/// before it enters the router as if a local sender's.
+/// </summary>
+internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnection connection, bool directTls) : IStreamRole
+{
+    private readonly FederationServices _services = handler.Services;
+
+    // Pairs (remote domain, hosted domain) proven on this stream; written by verification tasks.
+    private readonly ConcurrentDictionary<DomainPair, byte> _authenticated = new();
+    private readonly CancellationTokenSource _closed = new();
+
+    private readonly bool _directTls = directTls;
+    private bool _secure = directTls;
+    private bool _awaitingHeader = true;
+    private string? _streamId;
+    private string? _localDomain;
+    private string? _peerDomain;
+    private X509Certificate2? _peerCertificate;
+    private long _lastActivity = handler.Services.Time.GetTimestamp();
+
+    public string Kind => _directTls ? "s2s-tls-in" : "s2s-in";
+
+    public string ContentNamespace => Namespaces.Server;
+
+    public IReadOnlyList<KeyValuePair<string, string>> HeaderDeclarations => FederationServices.HeaderDeclarations;
+
+    public bool IsEstablished => !_authenticated.IsEmpty;
+
+    /// <summary>RFC 6120 §5.3.1: TLS is mandatory-to-negotiate unless the peer's policy is "off".</summary>
+    private bool TlsRequired => _services.PolicyFor(_peerDomain) != S2sCertificatePolicy.Off;
+
+    public void OnStarted()
+    {
+        // The initiating server speaks first (RFC 6120 §4.2).
+    }
+
+    public NegotiationAction OnStreamOpened(Element header, string? defaultNamespace)
+    {
+        if (!_awaitingHeader)
+        {
+            throw new StreamErrorException(StreamErrorCondition.BadFormat, "Unexpected stream header");
+        }
+
+        // RFC 6120 §4.8.1, §4.9.3.10: a server-to-server stream is jabber:server.
+        if (!header.Is("stream", Namespaces.Streams) || defaultNamespace != Namespaces.Server)
+        {
+            throw new StreamErrorException(StreamErrorCondition.InvalidNamespace);
+        }
+
+        var version = header.GetAttribute("version");
+        if (version is null || !version.StartsWith("1.", StringComparison.Ordinal))
+        {
+            // RFC 6120 §4.7.5: streams without version 1.0 cannot negotiate TLS or features.
+            throw new StreamErrorException(StreamErrorCondition.UnsupportedVersion);
+        }
+
+        // RFC 6120 §4.9.3.6: 'to' names a hosted domain (absent: the default one, RFC 6120 §4.7.2).
+        var to = header.GetAttribute("to");
+        string local;
+        if (to is null)
+        {
+            local = _services.Domains.Default;
+        }
+        else if (!_services.Domains.TryMatch(to, out local))
+        {
+            throw new StreamErrorException(StreamErrorCondition.HostUnknown);
+        }
+
+        _localDomain = local;
+        if (header.GetAttribute("from") is { } from && Jid.TryParse(from, out var peer) && peer.Local is null && peer.Resource is null)
+        {
+            _peerDomain = peer.Domain;
+        }
+
+        _awaitingHeader = false;
+        _streamId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        connection.SendHeader(Header(_peerDomain, _streamId));
+        connection.Send(Features());
+        return NegotiationAction.None;
+    }
+
+    public async ValueTask<NegotiationAction> OnElementAsync(Element element, CancellationToken cancellationToken)
+    {
+        if (_awaitingHeader)
+        {
+            throw new StreamErrorException(StreamErrorCondition.BadFormat, "Expected a stream header");
+        }
+
+        _lastActivity = _services.Time.GetTimestamp();
+        if (element.Is("starttls", Namespaces.Tls))
+        {
+            if (_secure)
+            {
+                throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "TLS is already established");
+            }
+
+            connection.Send(new Element("proceed", Namespaces.Tls));
+            _awaitingHeader = true;
+            return NegotiationAction.StartTls;
+        }
+
+        if (!_secure && TlsRequired)
+        {
+            // RFC 6120 §5.3.1: nothing but STARTTLS while TLS is required.
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "STARTTLS is required");
+        }
+
+        if (element.Namespace == Namespaces.Dialback && element.GetAttribute("type") is null)
+        {
+            if (element.Name == "result")
+            {
+                OnDialbackResult(element);
+                return NegotiationAction.None;
+            }
+
+            if (element.Name == "verify")
+            {
+                OnDialbackVerify(element);
+                return NegotiationAction.None;
+            }
+        }
+
+        if (Stanza.IsStanza(element) && element.Namespace == Namespaces.Server)
+        {
+            await OnStanzaAsync(element, cancellationToken).ConfigureAwait(false);
+            return NegotiationAction.None;
+        }
+
+        // RFC 6120 §4.9.3.24 (and §4.9.3.12 before authentication).
+        throw new StreamErrorException(IsEstablished ? StreamErrorCondition.UnsupportedStanzaType : StreamErrorCondition.NotAuthorized);
+    }
+
+    public Task<(SslStream Stream, TlsState State)> AuthenticateTlsAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
+        _services.Tls.AuthenticateAsync(transport, directTls, serverToServer: true, cancellationToken);
+
+    public void OnTlsEstablished(TlsState tls)
+    {
+        _secure = true;
+        _awaitingHeader = true;
+        _peerCertificate = tls.PeerCertificate;
+    }
+
+    public void OnStreamRestarted() => _awaitingHeader = true;
+
+    public IReadOnlyList<XmlAttribute> ErrorHeader(Element? peerHeader) =>
+        Header(_peerDomain, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+
+    public void OnHeartbeat(long timestamp)
+    {
+        if (IsEstablished && _services.Elapsed(_lastActivity, timestamp, _services.S2s.IdleTimeoutSeconds))
+        {
+            // RFC 6120 §4.4: an idle stream is closed without an error; the peer reconnects when needed.
+            _lastActivity = timestamp;
+            FederationLog.Idle(_services.Logger, connection.ConnectionId);
+            connection.Close();
+        }
+    }
+
+    public ValueTask OnClosedAsync()
+    {
+        _closed.Cancel();
+        return ValueTask.CompletedTask;
+    }
+
+    private List<XmlAttribute> Header(string? peer, string id)
+    {
+        var attributes = new List<XmlAttribute> { new("from", _localDomain ?? _services.Domains.Default), new("id", id) };
+        if (peer is not null)
+        {
+            attributes.Add(new XmlAttribute("to", peer));
+        }
+
+        attributes.Add(new XmlAttribute("version", "1.0"));
+        return attributes;
+    }
+
+    private Element Features()
+    {
+        var features = new Element("features", Namespaces.Streams);
+        if (!_secure)
+        {
+            var starttls = features.AddElement("starttls", Namespaces.Tls);
+            if (TlsRequired)
+            {
+                starttls.AddElement("required");
+                return features;
+            }
+        }
+
+        // XEP-0220 §2.1: dialback is offered, with support for dialback errors (§2.4).
+        features.AddElement("dialback", Namespaces.DialbackFeature).AddElement("errors");
+        return features;
+    }
+
+    /// <summary>
+    /// XEP-0220 §2.1.2: the originating server asks to send from 'from' to 'to' with a key; it is
+    /// checked with the authoritative server for 'from' (db:verify over an outbound stream, §2.3)
+    /// and the answer given on this stream. Verification runs beside the read loop, so other pairs
+    /// (piggybacking, §4.3) and stanzas of pairs already proven keep flowing.
+    /// </summary>
+    private void OnDialbackResult(Element request)
+    {
+        var (remote, local) = Addresses(request);
+        var pair = new DomainPair(local, remote);
+        if (!_services.Domains.Contains(local))
+        {
+            // XEP-0220 §2.4: the receiving server does not host 'to'.
+            connection.Send(DialbackError("result", local, remote, null, StanzaErrorType.Cancel, StanzaErrorCondition.ItemNotFound));
+            return;
+        }
+
+        if (_services.PolicyFor(remote) == S2sCertificatePolicy.Require && !(_secure && _services.IsCertificateValidFor(_peerCertificate, remote)))
+        {
+            // S2s policy "require": a domain is proven by its certificate only (RFC 7590 §3.1).
+            FederationLog.DialbackRefused(_services.Logger, connection.ConnectionId, remote, local, "refused by policy");
+            connection.Send(DialbackError("result", local, remote, null, StanzaErrorType.Auth, StanzaErrorCondition.NotAuthorized));
+            return;
+        }
+
+        if (_authenticated.ContainsKey(pair))
+        {
+            connection.Send(FederationServices.Dialback("result", local, remote, "valid"));
+            return;
+        }
+
+        var key = request.Text;
+        var streamId = _streamId!;
+        _ = VerifyAsync(pair, streamId, key);
+    }
+
+    private async Task VerifyAsync(DomainPair pair, string streamId, string key)
+    {
+        try
+        {
+            var valid = await handler.Connector.VerifyAsync(pair, streamId, key, _closed.Token).ConfigureAwait(false);
+            if (valid == true)
+            {
+                _authenticated.TryAdd(pair, 0);
+                FederationLog.InboundAuthenticated(_services.Logger, connection.ConnectionId, pair.Remote, pair.Local, "dialback");
+                connection.Send(FederationServices.Dialback("result", pair.Local, pair.Remote, "valid"));
+            }
+            else if (valid == false)
+            {
+                FederationLog.DialbackRefused(_services.Logger, connection.ConnectionId, pair.Remote, pair.Local, "invalid");
+                connection.Send(FederationServices.Dialback("result", pair.Local, pair.Remote, "invalid"));
+            }
+            else
+            {
+                // XEP-0220 §2.4: the authoritative server could not be reached.
+                FederationLog.DialbackRefused(_services.Logger, connection.ConnectionId, pair.Remote, pair.Local, "unverifiable");
+                connection.Send(DialbackError("result", pair.Local, pair.Remote, null, StanzaErrorType.Cancel, StanzaErrorCondition.RemoteServerNotFound));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The stream closed while its key was being verified.
+        }
+        catch (Exception e)
+        {
+            FederationLog.VerificationFailed(_services.Logger, pair.Remote, pair.Local, e);
+            connection.Send(DialbackError("result", pair.Local, pair.Remote, null, StanzaErrorType.Cancel, StanzaErrorCondition.InternalServerError));
+        }
+    }
+
+    /// <summary>
+    /// XEP-0220 §2.3.2: as the authoritative server of 'to', recompute the key the receiving server
+    /// ('from') was given for the stream id and say whether it matches (XEP-0185: nothing is stored).
+    /// </summary>
+    private void OnDialbackVerify(Element request)
+    {
+        var (receiving, originating) = Addresses(request);
+        var id = request.GetAttribute("id");
+        if (id is null)
+        {
+            throw new StreamErrorException(StreamErrorCondition.BadFormat, "db:verify without id");
+        }
+
+        if (!_services.Domains.Contains(originating))
+        {
+            connection.Send(DialbackError("verify", originating, receiving, id, StanzaErrorType.Cancel, StanzaErrorCondition.ItemNotFound));
+            return;
+        }
+
+        var valid = DialbackKey.Matches(_services.Secret, receiving, originating, id, request.Text);
+        FederationLog.VerifyAnswered(_services.Logger, receiving, originating, valid ? "valid" : "invalid");
+        connection.Send(FederationServices.Dialback("verify", originating, receiving, valid ? "valid" : "invalid", id));
+    }
+
+    /// <summary>XEP-0220 §2.1.2: 'from' and 'to' are domains; anything else is improper addressing (RFC 6120 §4.9.3.7).</summary>
+    private static (string From, string To) Addresses(Element element)
+    {
+        if (Jid.TryParse(element.GetAttribute("from"), out var from) && from.Local is null && from.Resource is null
+            && Jid.TryParse(element.GetAttribute("to"), out var to) && to.Local is null && to.Resource is null)
+        {
+            return (from.Domain, to.Domain);
+        }
+
+        throw new StreamErrorException(StreamErrorCondition.ImproperAddressing);
+    }
+
+    /// <summary>XEP-0220 §2.4: a dialback error carries a stanza error in the dialback namespace.</summary>
+    private static Element DialbackError(string name, string from, string to, string? id, StanzaErrorType type, StanzaErrorCondition condition) =>
+        FederationServices.Dialback(name, from, to, "error", id).Add(new StanzaError(type, condition).ToElement(Namespaces.Dialback));
+
+    /// <summary>
+    /// RFC 6120 §8.1.1.1 / §8.1.2.1 on server streams: 'to' and 'from' are required and must be
+    /// addresses (else improper-addressing); 'to' must be hosted here (host-unknown); the pair must
+    /// have been authenticated on this stream (invalid-from, §4.9.3.9). Then the stanza enters the
+    /// router like any other, with a sender whose replies leave through the outbound stream.
+    /// </summary>
+    private async ValueTask OnStanzaAsync(Element element, CancellationToken cancellationToken)
+    {
+        if (_authenticated.IsEmpty)
+        {
+            // RFC 6120 §4.9.3.12: no stanza before the peer is authenticated.
+            throw new StreamErrorException(StreamErrorCondition.NotAuthorized);
+        }
+
+        if (!Jid.TryParse(element.GetAttribute("from"), out var from) || !Jid.TryParse(element.GetAttribute("to"), out var to))
+        {
+            throw new StreamErrorException(StreamErrorCondition.ImproperAddressing);
+        }
+
+        if (!_services.Domains.Contains(to.Domain))
+        {
+            throw new StreamErrorException(StreamErrorCondition.HostUnknown);
+        }
+
+        if (!_authenticated.ContainsKey(new DomainPair(to.Domain, from.Domain)))
+        {
+            throw new StreamErrorException(StreamErrorCondition.InvalidFrom);
+        }
+
+        var stanza = ServerStanza.ToClient(element);
+        var origin = new ClientSession(from, new RemoteEndpoint(handler.Connector, to.Domain));
+        await handler.Router.RouteFromRemoteAsync(origin, stanza, to, cancellationToken).ConfigureAwait(false);
+    }
+}
