@@ -133,7 +133,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
         var name = $"{prefix}{Interlocked.Increment(ref _users)}";
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var jid = $"{name}@{Domain}";
-        await using var command = StartCli(["user", "add", jid, "--password", password, "--data", _data]);
+        await using var command = StartCli(["user", "add", jid, "--password", password, "--data", _data, "--domain", Domain]);
         var exit = await command.WaitForExitAsync(CommandTimeout);
         Assert.True(exit == 0, $"parley user add {jid} exited with {exit}:\n{command.Output}");
         return new TestAccount(Jid.Parse(jid), name, password);

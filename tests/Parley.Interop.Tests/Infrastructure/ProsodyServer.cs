@@ -58,6 +58,25 @@ internal sealed class ProsodyServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Checks in Prosody's debug log that both its streams with <paramref name="peer"/> (the one it
+    /// accepted and the one it opened) were authenticated the expected way, and never the other.
+    /// The lines are Prosody 0.12's (mod_saslauth, mod_dialback).
+    /// </summary>
+    public void AssertAuthenticated(string peer, S2sAuthentication expected)
+    {
+        var log = File.ReadAllText(LogPath);
+        var inboundExternal = log.Contains($"Accepting SASL EXTERNAL identity from {peer}", StringComparison.Ordinal);
+        var outboundExternal = log.Contains($"SASL EXTERNAL with {peer} succeeded", StringComparison.Ordinal);
+        var inboundDialback = log.Contains($"asking {peer} if key", StringComparison.Ordinal);
+        var outboundDialback = log.Contains("sent dialback key on outgoing s2s stream", StringComparison.Ordinal);
+        var (external, dialback) = expected == S2sAuthentication.SaslExternal ? (true, false) : (false, true);
+        Assert.True(
+            inboundExternal == external && outboundExternal == external && inboundDialback == dialback && outboundDialback == dialback,
+            $"expected {expected} both ways with {peer}; Prosody's log has inbound EXTERNAL {inboundExternal}, outbound EXTERNAL {outboundExternal}, "
+            + $"inbound dialback {inboundDialback}, outbound dialback {outboundDialback}");
+    }
+
     /// <summary>Creates an account with prosodyctl (run before or while the server runs: both use the same data folder).</summary>
     public async Task RegisterAsync(string user, string password)
     {
