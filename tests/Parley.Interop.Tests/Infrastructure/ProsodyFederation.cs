@@ -97,17 +97,7 @@ public abstract class ProsodyFederation : IAsyncLifetime
     }
 
     /// <summary>Runs a test body; when it fails, the failure carries Prosody's debug log and the other processes' output.</summary>
-    public async Task RunAsync(Func<Task> body)
-    {
-        try
-        {
-            await body();
-        }
-        catch (Exception e)
-        {
-            Assert.Fail($"{e}\n{Diagnostics}");
-        }
-    }
+    public Task RunAsync(Func<Task> body) => WithDiagnostics.RunAsync(body, () => Diagnostics);
 
     /// <summary>Client options for <see cref="Bob"/>: Prosody's client port, its certificate trusted (through the test CA when there is one).</summary>
     public XmppClientOptions ProsodyClientOptions(TestAccount account) => new()
