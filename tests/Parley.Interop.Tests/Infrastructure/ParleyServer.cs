@@ -42,6 +42,8 @@ public sealed class ParleyServer : IAsyncLifetime
             "serve", "--data", _data, "--domain", Domain,
             "--c2s-port", C2sPort.ToString(CultureInfo.InvariantCulture),
             "--c2s-tls-port", DirectTlsPort.ToString(CultureInfo.InvariantCulture),
+            // Client interop only: no s2s listener, so parallel servers do not contend for 5269.
+            "--s2s-port", "0",
             "--bind", Host);
         await _server.WaitForLineAsync(line => line.Contains("Parley is ready", StringComparison.Ordinal), StartTimeout);
     }
