@@ -147,7 +147,7 @@ internal sealed partial class XmppConnection
     {
         try
         {
-            var (tls, state) = await _server.Tls.AuthenticateAsync(new DuplexPipeStream(_context.Transport), _directTls, _abort.Token)
+            var (tls, state) = await _server.Tls.AuthenticateAsync(new DuplexPipeStream(_context.Transport), _directTls, _negotiator.Domain, _abort.Token)
                 .ConfigureAwait(false);
             _tls = tls;
             _input = System.IO.Pipelines.PipeReader.Create(tls, new System.IO.Pipelines.StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
