@@ -62,8 +62,8 @@ public sealed class S2sOptionsTests
     [InlineData(" Prosody.Example:5270 ", "prosody.example", 5270)]
     public void Routes_are_read_as_host_and_port(string value, string host, int port)
     {
-        Assert.True(Federation.S2sEndpoint.TryParseRoute(value, out var endpoint));
-        Assert.Equal(new Federation.S2sEndpoint(host, port, DirectTls: false), endpoint);
+        Assert.True(Parley.Server.Federation.S2sEndpoint.TryParseRoute(value, out var endpoint));
+        Assert.Equal(new Parley.Server.Federation.S2sEndpoint(host, port, DirectTls: false), endpoint);
     }
 
     private static ParleyOptions Resolve(params (string Key, string Value)[] settings)
