@@ -151,7 +151,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
     }
 
     public Task<(SslStream Stream, TlsState State)> AuthenticateTlsAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
-        _services.Tls.AuthenticateAsync(transport, directTls, serverToServer: true, cancellationToken);
+        _services.Tls.AuthenticateAsync(transport, directTls, _localDomain, serverToServer: true, cancellationToken);
 
     public void OnTlsEstablished(TlsState tls)
     {
