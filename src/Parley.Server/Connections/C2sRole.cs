@@ -46,7 +46,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     }
 
     public Task<(SslStream Stream, TlsState State)> AuthenticateTlsAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
-        server.Tls.AuthenticateAsync(transport, directTls, cancellationToken);
+        server.Tls.AuthenticateAsync(transport, directTls, _negotiator.Domain, cancellationToken);
 
     public void OnTlsEstablished(TlsState tls) => _negotiator.OnTlsEstablished(tls);
 

@@ -14,7 +14,8 @@ namespace Parley.Server.Connections;
 
 /// <summary>
 /// The server side of TLS for c2s streams (STARTTLS and XEP-0368 direct TLS): one handshake code
-/// path, TLS 1.2 and 1.3 only, and the RFC 5929 channel bindings SCRAM-*-PLUS needs.
+/// path, TLS 1.2 and 1.3 only, the certificate of the domain asked for, and the RFC 5929 channel
+/// bindings SCRAM-*-PLUS needs.
 /// </summary>
 internal sealed class ServerTls(CertificateProvider certificates)
 {
@@ -33,24 +34,28 @@ internal sealed class ServerTls(CertificateProvider certificates)
         ["1.2.840.10045.4.3.4"] = HashAlgorithmName.SHA512,
     }.ToFrozenDictionary();
 
-    public Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
-        AuthenticateAsync(transport, directTls, serverToServer: false, cancellationToken);
+    public Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, string? streamDomain, CancellationToken cancellationToken) =>
+        AuthenticateAsync(transport, directTls, streamDomain, serverToServer: false, cancellationToken);
 
+    /// <param name="streamDomain">The `to` of the stream header that asked for STARTTLS; null for direct TLS.</param>
     /// <param name="serverToServer">
     /// An inbound server-to-server stream: the peer is asked for its certificate (RFC 7590 §3.1,
     /// for SASL EXTERNAL) and any is accepted here; federation judges it against the peer's domain
     /// and policy once the stream header names that domain.
     /// </param>
-    public async Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, bool serverToServer, CancellationToken cancellationToken)
+    public async Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, string? streamDomain, bool serverToServer, CancellationToken cancellationToken)
     {
-        var certificate = certificates.GetCertificate();
+        X509Certificate2? certificate = null;
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
             await ssl.AuthenticateAsServerAsync(
                 new SslServerAuthenticationOptions
                 {
-                    ServerCertificate = certificate,
+                    // The certificate of the domain the peer names: by SNI (RFC 6066 §3, XEP-0368 §3)
+                    // when it has one of its own, else by the stream's `to`, else the default one.
+                    ServerCertificateSelectionCallback = (_, serverName) => certificate =
+                        certificates.TryGetDomainCertificate(serverName, out var named) ? named : certificates.GetCertificate(streamDomain),
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     ClientCertificateRequired = serverToServer,
                     RemoteCertificateValidationCallback = serverToServer ? static (_, _, _, _) => true : null,
@@ -65,7 +70,7 @@ internal sealed class ServerTls(CertificateProvider certificates)
             throw;
         }
 
-        var endPoint = EndPointBinding(certificate);
+        var endPoint = EndPointBinding(certificate ?? certificates.GetCertificate(streamDomain));
         var unique = ssl.SslProtocol == SslProtocols.Tls12 ? UniqueBinding(ssl) : null;
         return (ssl, new TlsState(type => type switch
         {

@@ -64,7 +64,7 @@ internal sealed class FederationServices(
 
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate) && certificate.MatchesHostname(domain, allowWildcards: true, allowCommonName: false);
+        return chain.Build(certificate) && CertificateIdentity.Matches(certificate, domain);
     }
 
     /// <summary>Milliseconds-free elapsed check on <see cref="TimeProvider"/> timestamps.</summary>

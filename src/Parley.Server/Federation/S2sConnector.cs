@@ -197,13 +197,13 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
 
     /// <summary>
     /// RFC 6120 §10.4.3: a stanza that cannot leave is answered to its local sender; never an
-    /// error (§8.3.1) or an IQ result, and presence only for a subscription request (the rest of
-    /// presence is dropped silently, as RFC 6121 §8.5 treats presence to unreachable entities).
+    /// error (§8.3.1) or an IQ result, and never presence, which is dropped silently as the router
+    /// drops presence nobody can take (RFC 6121 §8.5.1: nothing reveals more than necessary).
     /// </summary>
     public void Bounce(Element stanza, StanzaErrorCondition condition)
     {
         var type = Stanza.Type(stanza);
-        if (type == "error" || (stanza.Name == "iq" && type == "result") || (stanza.Name == "presence" && type != "subscribe"))
+        if (type == "error" || (stanza.Name == "iq" && type == "result") || stanza.Name == "presence")
         {
             return;
         }
@@ -213,19 +213,10 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
             return;
         }
 
-        var error = Stanza.ErrorReply(stanza, StanzaError.Of(condition));
+        // Messages and IQs from clients carry the sender's full JID (the router stamps it).
         if (sender.Resource is not null)
         {
-            services.Sessions.Find(sender)?.Send(error);
-            return;
-        }
-
-        foreach (var resource in services.Sessions.Resources(sender))
-        {
-            if (resource.IsAvailable)
-            {
-                resource.Send(error);
-            }
+            services.Sessions.Find(sender)?.Send(Stanza.ErrorReply(stanza, StanzaError.Of(condition)));
         }
     }
 }

@@ -8,6 +8,7 @@ using Parley.Server.Negotiation;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Sasl;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Streams;
 using Parley.Xmpp.Xml;
@@ -36,6 +37,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
     private string? _localDomain;
     private string? _peerDomain;
     private X509Certificate2? _peerCertificate;
+    private bool _saslDone;
     private long _lastActivity = handler.Services.Time.GetTimestamp();
 
     public string Kind => _directTls ? "s2s-tls-in" : "s2s-in";
@@ -125,6 +127,11 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "STARTTLS is required");
         }
 
+        if (element.Is("auth", Namespaces.Sasl))
+        {
+            return await OnSaslAsync(element, cancellationToken).ConfigureAwait(false);
+        }
+
         if (element.Namespace == Namespaces.Dialback && element.GetAttribute("type") is null)
         {
             if (element.Name == "result")
@@ -151,7 +158,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
     }
 
     public Task<(SslStream Stream, TlsState State)> AuthenticateTlsAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
-        _services.Tls.AuthenticateAsync(transport, directTls, serverToServer: true, cancellationToken);
+        _services.Tls.AuthenticateAsync(transport, directTls, _localDomain, serverToServer: true, cancellationToken);
 
     public void OnTlsEstablished(TlsState tls)
     {
@@ -207,9 +214,72 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             }
         }
 
-        // XEP-0220 §2.1: dialback is offered, with support for dialback errors (§2.4).
+        if (!_saslDone && _secure && ExternalIdentity(null) is not null)
+        {
+            // RFC 7590 §3.1, XEP-0178 §3: the certificate is valid for the domain the header names.
+            features.AddElement("mechanisms", Namespaces.Sasl).AddElement("mechanism").AddText(SaslMechanismNames.External);
+        }
+
+        // XEP-0220 §2.1: dialback is offered, with support for dialback errors (§2.4); after SASL it
+        // remains for piggybacking other domains (§4.3).
         features.AddElement("dialback", Namespaces.DialbackFeature).AddElement("errors");
         return features;
+    }
+
+    /// <summary>
+    /// XEP-0178 §3 with RFC 6120 §6.4: SASL EXTERNAL authenticates the domain the peer asks for (its
+    /// authzid, else the header's 'from') when its TLS certificate is valid for it. Success
+    /// restarts the stream; a failure leaves dialback to the peer.
+    /// </summary>
+    private async ValueTask<NegotiationAction> OnSaslAsync(Element auth, CancellationToken cancellationToken)
+    {
+        if (_saslDone || !_secure)
+        {
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "SASL is not available at this stage");
+        }
+
+        SaslServerStep step;
+        if (auth.GetAttribute("mechanism") != SaslMechanismNames.External)
+        {
+            step = SaslServerStep.Failure(SaslFailureCondition.InvalidMechanism);
+        }
+        else if (!SaslEncoding.TryDecode(auth.Text, out var initial))
+        {
+            step = SaslServerStep.Failure(SaslFailureCondition.IncorrectEncoding);
+        }
+        else
+        {
+            step = await SaslServerMechanisms.CreateExternal(ExternalIdentity).StepAsync(initial, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (step.Kind != SaslStepKind.Success)
+        {
+            var failure = new Element("failure", Namespaces.Sasl);
+            failure.AddElement(ConditionNames<SaslFailureCondition>.Name(step.Kind == SaslStepKind.Failure ? step.Condition : SaslFailureCondition.MalformedRequest));
+            connection.Send(failure);
+            return NegotiationAction.None;
+        }
+
+        var remote = step.Username!;
+        _saslDone = true;
+        _authenticated.TryAdd(new DomainPair(_localDomain!, remote), 0);
+        FederationLog.InboundAuthenticated(_services.Logger, connection.ConnectionId, remote, _localDomain!, "SASL EXTERNAL");
+        connection.Send(new Element("success", Namespaces.Sasl));
+        _awaitingHeader = true;
+        return NegotiationAction.RestartStream;
+    }
+
+    /// <summary>The domain EXTERNAL may authenticate for an authzid (null: the header's 'from'), or null.</summary>
+    private string? ExternalIdentity(string? authzid)
+    {
+        var requested = authzid ?? _peerDomain;
+        if (requested is null || !Jid.TryParse(requested, out var jid) || jid.Local is not null || jid.Resource is not null)
+        {
+            return null;
+        }
+
+        var domain = jid.Domain;
+        return _services.PolicyFor(domain) != S2sCertificatePolicy.Off && _services.IsCertificateValidFor(_peerCertificate, domain) ? domain : null;
     }
 
     /// <summary>

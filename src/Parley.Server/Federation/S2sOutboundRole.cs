@@ -5,6 +5,7 @@ using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
 using Parley.Server.Negotiation;
 using Parley.Xmpp;
+using Parley.Xmpp.Sasl;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Streams;
 using Parley.Xmpp.Xml;
@@ -24,6 +25,7 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
     private readonly bool _directTls = directTls;
     private bool _secure = directTls;
     private bool _authenticated;
+    private bool _saslTried;
     private string? _streamId;
     private volatile bool _peerCertificateValid;
 
@@ -68,7 +70,7 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
                     // RFC 7590 §3.1 / RFC 6125: SNI and the reference identity are the remote domain.
                     TargetHost = _pair.Remote,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificates = [services.Certificates.GetCertificate()],
+                    ClientCertificates = [services.Certificates.GetCertificate(_pair.Local)],
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ApplicationProtocols = directTls ? [new SslApplicationProtocol("xmpp-server")] : null,
                     // Judged below by policy: "dialback" accepts any certificate and proves the domain by dialback.
@@ -141,6 +143,11 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
             }
         }
 
+        if (element.Namespace == Namespaces.Sasl && element.Name is "success" or "failure")
+        {
+            return OnSaslOutcome(element.Name == "success");
+        }
+
         if (element.Is("error", Namespaces.Streams))
         {
             owner.Refused(StanzaErrorCondition.RemoteServerNotFound, "stream error " + ConditionNames<StreamErrorCondition>.Name(StreamError.ConditionOf(element)));
@@ -159,6 +166,12 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
 
     private NegotiationAction OnFeatures(Element features)
     {
+        if (_authenticated)
+        {
+            // The features after SASL's restart (RFC 6120 §6.4.6): nothing more to negotiate.
+            return NegotiationAction.None;
+        }
+
         var policy = services.PolicyFor(_pair.Remote);
         if (!_secure)
         {
@@ -184,6 +197,35 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
 
         // TLS is settled (or not wanted): db:verify requests may go out on this stream now.
         owner.OnVerifyReady(connection);
+        if (_secure && !_saslTried && policy != S2sCertificatePolicy.Off
+            && features.Child("mechanisms", Namespaces.Sasl)?.Children("mechanism", Namespaces.Sasl).Any(m => m.Text == SaslMechanismNames.External) == true)
+        {
+            // XEP-0178 §3: the receiving server found our certificate valid; EXTERNAL names our domain.
+            _saslTried = true;
+            var auth = new Element("auth", Namespaces.Sasl).SetAttribute("mechanism", SaslMechanismNames.External);
+            connection.Send(auth.AddText(SaslEncoding.Encode(System.Text.Encoding.UTF8.GetBytes(_pair.Local))));
+            return NegotiationAction.None;
+        }
+
+        return StartDialback();
+    }
+
+    private NegotiationAction OnSaslOutcome(bool success)
+    {
+        if (success)
+        {
+            _authenticated = true;
+            FederationLog.OutboundAuthenticated(services.Logger, _pair.Local, _pair.Remote, "SASL EXTERNAL");
+            owner.OnAuthenticated(connection);
+            return NegotiationAction.RestartStream;
+        }
+
+        // RFC 6120 §6.4.5 / XEP-0178: EXTERNAL was refused; dialback may still prove the domain.
+        return StartDialback();
+    }
+
+    private NegotiationAction StartDialback()
+    {
         if (_streamId is null)
         {
             throw new StreamErrorException(StreamErrorCondition.InvalidXml, "Stream header without id");

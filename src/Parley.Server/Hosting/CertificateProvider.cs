@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -8,10 +10,12 @@ using Microsoft.Extensions.Options;
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// The server's TLS certificate: the configured file (Tls:CertificatePath, PKCS#12 or PEM), or
-/// else a self-signed one made on first start in &lt;DataDirectory&gt;/certificate.pfx and reused
-/// until it nears expiry or no longer names every configured domain. Loaded once; the returned
-/// certificate has its private key and works for SslStream server authentication.
+/// The server's TLS certificates. The default one is the configured file (Tls:CertificatePath,
+/// PKCS#12 or PEM), or else a self-signed one made on first start in
+/// &lt;DataDirectory&gt;/certificate.pfx and reused until it nears expiry or no longer names every
+/// configured domain. A hosted domain may have its own (Tls:Domains:&lt;domain&gt;), chosen by the name
+/// a peer asks for (SNI, or the stream header's `to`). All are loaded together, once; each has its
+/// private key and works for SslStream server authentication.
 /// </summary>
 internal sealed class CertificateProvider : IDisposable
 {
@@ -31,36 +35,84 @@ internal sealed class CertificateProvider : IDisposable
     private readonly ParleyOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CertificateProvider> _logger;
-    private readonly Lazy<X509Certificate2> _certificate;
+    private readonly Lazy<Loaded> _loaded;
 
     public CertificateProvider(IOptions<ParleyOptions> options, TimeProvider time, ILogger<CertificateProvider> logger)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _certificate = new Lazy<X509Certificate2>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+        _loaded = new Lazy<Loaded>(LoadAll, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Where a generated certificate is kept.</summary>
     public string GeneratedPath => Path.Combine(_options.DataDirectory, GeneratedFileName);
 
-    /// <summary>The certificate with its private key; loaded or generated on first call.</summary>
-    public X509Certificate2 GetCertificate() => _certificate.Value;
+    /// <summary>The default certificate with its private key; every certificate is loaded (or generated) on first call.</summary>
+    public X509Certificate2 GetCertificate() => _loaded.Value.Default;
+
+    /// <summary>
+    /// The certificate for <paramref name="domain"/> (an SNI host name or a stream's `to`, in any
+    /// case, A-labels or U-labels): its own when Tls:Domains names it, else the default one.
+    /// </summary>
+    public X509Certificate2 GetCertificate(string? domain) =>
+        TryGetDomainCertificate(domain, out var certificate) ? certificate : GetCertificate();
+
+    /// <summary>Whether <paramref name="domain"/> has a certificate of its own (Tls:Domains).</summary>
+    public bool TryGetDomainCertificate(string? domain, [NotNullWhen(true)] out X509Certificate2? certificate)
+    {
+        // RFC 7622 §3.2: SNI carries A-labels (RFC 6066 §3), configuration holds prepared U-labels.
+        certificate = null;
+        var byDomain = _loaded.Value.ByDomain;
+        return byDomain.Count != 0
+            && Xmpp.Addressing.Precis.TryPrepareDomain(domain, out var prepared)
+            && byDomain.TryGetValue(prepared, out certificate);
+    }
 
     public void Dispose()
     {
-        if (_certificate.IsValueCreated)
+        if (_loaded.IsValueCreated)
         {
-            _certificate.Value.Dispose();
+            _loaded.Value.Default.Dispose();
+            foreach (var certificate in _loaded.Value.ByDomain.Values)
+            {
+                certificate.Dispose();
+            }
         }
     }
 
-    private X509Certificate2 Load()
+    private Loaded LoadAll()
+    {
+        var byDomain = new Dictionary<string, X509Certificate2>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var (domain, files) in _options.Tls.Domains)
+            {
+                var prepared = Xmpp.Addressing.Precis.PrepareDomain(domain);
+                var certificate = LoadConfigured("Tls:Domains:" + domain, files.CertificatePath, files.KeyPath, files.CertificatePassword);
+                byDomain[prepared] = certificate;
+                Log.CertificateLoaded(_logger, certificate.Subject, certificate.Thumbprint, files.CertificatePath, certificate.NotAfter);
+            }
+
+            return new Loaded(LoadDefault(), byDomain.ToFrozenDictionary(StringComparer.Ordinal));
+        }
+        catch
+        {
+            foreach (var certificate in byDomain.Values)
+            {
+                certificate.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private X509Certificate2 LoadDefault()
     {
         var tls = _options.Tls;
         if (tls.CertificatePath.Length != 0)
         {
-            var configured = LoadConfigured(tls);
+            var configured = LoadConfigured("Tls", tls.CertificatePath, tls.KeyPath, tls.CertificatePassword);
             Log.CertificateLoaded(_logger, configured.Subject, configured.Thumbprint, tls.CertificatePath, configured.NotAfter);
             return configured;
         }
@@ -83,27 +135,28 @@ internal sealed class CertificateProvider : IDisposable
         return generated;
     }
 
-    private static X509Certificate2 LoadConfigured(TlsOptions tls)
+    /// <param name="prefix">The configuration keys' prefix, for the message when the key is missing.</param>
+    private static X509Certificate2 LoadConfigured(string prefix, string certificatePath, string keyPath, string password)
     {
-        var password = tls.CertificatePassword.Length == 0 ? null : tls.CertificatePassword;
+        var secret = password.Length == 0 ? null : password;
         X509Certificate2 certificate;
-        if (IsPem(tls.CertificatePath))
+        if (IsPem(certificatePath))
         {
             // With no KeyPath the key is read from the certificate file itself.
-            var keyPath = tls.KeyPath.Length == 0 ? null : tls.KeyPath;
-            certificate = password is null
-                ? X509Certificate2.CreateFromPemFile(tls.CertificatePath, keyPath)
-                : X509Certificate2.CreateFromEncryptedPemFile(tls.CertificatePath, password, keyPath);
+            var key = keyPath.Length == 0 ? null : keyPath;
+            certificate = secret is null
+                ? X509Certificate2.CreateFromPemFile(certificatePath, key)
+                : X509Certificate2.CreateFromEncryptedPemFile(certificatePath, secret, key);
         }
         else
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath, password, X509KeyStorageFlags.Exportable);
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, secret, X509KeyStorageFlags.Exportable);
         }
 
         if (!certificate.HasPrivateKey)
         {
             certificate.Dispose();
-            throw new InvalidOperationException($"Tls:CertificatePath '{tls.CertificatePath}' has no private key; set Tls:KeyPath to its PEM key.");
+            throw new InvalidOperationException($"{prefix}:CertificatePath '{certificatePath}' has no private key; set {prefix}:KeyPath to its PEM key.");
         }
 
         return certificate;
@@ -191,4 +244,6 @@ internal sealed class CertificateProvider : IDisposable
         // on every platform (an ephemeral key from CreateSelfSigned fails on Windows).
         return X509CertificateLoader.LoadPkcs12(pkcs12, null, X509KeyStorageFlags.Exportable);
     }
+
+    private sealed record Loaded(X509Certificate2 Default, FrozenDictionary<string, X509Certificate2> ByDomain);
 }

@@ -67,6 +67,13 @@ public sealed class TlsOptions
 
     /// <summary>Password of a PKCS#12 file, or of an encrypted PEM key. Default empty (none). Never logged.</summary>
     public string CertificatePassword { get; set; } = "";
+
+    /// <summary>
+    /// Certificates of single hosted domains (Tls:Domains:&lt;domain&gt;:CertificatePath...), chosen by
+    /// SNI or the stream's `to` (c2s and s2s alike); other domains get the certificate above. Each key
+    /// must be a hosted domain. Default empty.
+    /// </summary>
+    public Dictionary<string, DomainCertificateOptions> Domains { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 public sealed class StorageOptions

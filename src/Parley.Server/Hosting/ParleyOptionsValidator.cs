@@ -35,7 +35,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             }
         }
 
-        ValidateTls(options.Tls, failures);
+        ValidateTls(options, failures);
         ValidateS2s(options, failures);
 
         if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
@@ -74,26 +74,50 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         }
     }
 
-    private static void ValidateTls(TlsOptions tls, List<string> failures)
+    private static void ValidateTls(ParleyOptions options, List<string> failures)
     {
+        var tls = options.Tls;
         if (tls.CertificatePath.Length == 0)
         {
             if (tls.KeyPath.Length != 0)
             {
                 failures.Add("Tls:KeyPath is set but Tls:CertificatePath is not.");
             }
-
-            return;
+        }
+        else
+        {
+            ValidateCertificateFiles("Tls", tls.CertificatePath, tls.KeyPath, failures);
         }
 
-        if (!File.Exists(tls.CertificatePath))
+        foreach (var (domain, certificate) in tls.Domains)
         {
-            failures.Add($"Tls:CertificatePath '{tls.CertificatePath}' does not exist.");
+            var key = "Tls:Domains:" + domain;
+            if (!ParleyOptionsSetup.TryPrepareDomain(domain, out var prepared) || !options.Domains.Contains(prepared))
+            {
+                // A certificate for a domain nobody can ask for is a typo, not a choice.
+                failures.Add($"{key} is not a hosted domain (Domains).");
+            }
+            else if (certificate.CertificatePath.Length == 0)
+            {
+                failures.Add($"{key}:CertificatePath must be set.");
+            }
+            else
+            {
+                ValidateCertificateFiles(key, certificate.CertificatePath, certificate.KeyPath, failures);
+            }
+        }
+    }
+
+    private static void ValidateCertificateFiles(string prefix, string certificatePath, string keyPath, List<string> failures)
+    {
+        if (!File.Exists(certificatePath))
+        {
+            failures.Add($"{prefix}:CertificatePath '{certificatePath}' does not exist.");
         }
 
-        if (tls.KeyPath.Length != 0 && !File.Exists(tls.KeyPath))
+        if (keyPath.Length != 0 && !File.Exists(keyPath))
         {
-            failures.Add($"Tls:KeyPath '{tls.KeyPath}' does not exist.");
+            failures.Add($"{prefix}:KeyPath '{keyPath}' does not exist.");
         }
     }
 

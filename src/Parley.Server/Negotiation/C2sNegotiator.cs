@@ -32,6 +32,9 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
 
     public bool IsSecure => _secure;
 
+    /// <summary>The hosted domain the client's stream header named, once one was accepted.</summary>
+    public string? Domain => _domain;
+
     private bool PlaintextAllowed => services.Options.AllowPlaintextAuth;
 
     private SaslServerContext Sasl => new()

@@ -50,6 +50,16 @@ public static class SaslClientMechanisms
     }
 
     /// <summary>
+    /// EXTERNAL (RFC 4422 Appendix A) for a stream whose TLS client certificate authenticates us:
+    /// only when the server offered it, so it is not part of <see cref="Select"/>'s choice.
+    /// </summary>
+    /// <param name="authzid">
+    /// The identity to act as; between servers the sending domain (XEP-0178 §3 recommends sending
+    /// it), or null to send the empty response "=" and let the server take it from the certificate.
+    /// </param>
+    public static SaslClientMechanism CreateExternal(string? authzid) => new ExternalClient(authzid);
+
+    /// <summary>
     /// The binding to use: the most preferred supported type the server lists via XEP-0440, or,
     /// when it lists none, tls-server-end-point (RFC 5929 §4, defined for every TLS version), then
     /// tls-unique.

@@ -8,4 +8,7 @@ public static class SaslMechanismNames
     public const string ScramSha256 = "SCRAM-SHA-256";
     public const string ScramSha1 = "SCRAM-SHA-1";
     public const string Plain = "PLAIN";
+
+    /// <summary>RFC 4422 Appendix A: authentication by the lower layer (a TLS certificate), RFC 6120 §6.4 and XEP-0178.</summary>
+    public const string External = "EXTERNAL";
 }

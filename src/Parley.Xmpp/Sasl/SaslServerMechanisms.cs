@@ -58,4 +58,22 @@ public static class SaslServerMechanisms
             _ => new PlainServer(context),
         };
     }
+
+    /// <summary>
+    /// A fresh EXTERNAL exchange (RFC 4422 Appendix A) for a stream whose peer the lower layer has
+    /// already authenticated, e.g. by a TLS certificate the server judged valid. It is not in
+    /// <see cref="Advertised"/>: the stream offers it only when a certificate was presented and,
+    /// between servers, validated (XEP-0178 §3, RFC 7590).
+    /// </summary>
+    /// <param name="authorize">
+    /// Given the authorization identity the peer requested (null when it sent none: empty, or "="),
+    /// returns the identity it is authorized as, or null to refuse. Between servers the identity is
+    /// a domain: the requested one, or the stream's `from` when none was requested, and the
+    /// certificate must be valid for it (RFC 6120 §6.4.6, XEP-0178 §3).
+    /// </param>
+    public static SaslServerMechanism CreateExternal(Func<string?, string?> authorize)
+    {
+        ArgumentNullException.ThrowIfNull(authorize);
+        return new ExternalServer(authorize);
+    }
 }

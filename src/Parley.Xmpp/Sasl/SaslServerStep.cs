@@ -16,7 +16,10 @@ public sealed class SaslServerStep
     /// <summary>The challenge, or the additional data of success (RFC 6120 §6.3.10); not base64-encoded.</summary>
     public ReadOnlyMemory<byte> Data { get; }
 
-    /// <summary>On success, the authenticated user as a prepared localpart.</summary>
+    /// <summary>
+    /// On success, the authenticated identity: the user as a prepared localpart (SCRAM, PLAIN), or
+    /// for EXTERNAL the identity its authorizer granted (a domain between servers).
+    /// </summary>
     public string? Username { get; }
 
     /// <summary>On failure, the RFC 6120 §6.5 condition to send.</summary>

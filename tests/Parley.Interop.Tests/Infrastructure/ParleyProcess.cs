@@ -50,19 +50,8 @@ internal sealed class ParleyProcess : IAsyncDisposable
     /// <summary>What the server printed so far, for failure messages.</summary>
     public string Output => _server?.Output ?? "";
 
-    /// <summary>Runs <c>parley serve</c> with <paramref name="arguments"/> added and returns once it printed its ready line.</summary>
-    public async Task StartAsync(params string[] arguments)
-    {
-        Directory.CreateDirectory(_data);
-        _server = StartCli(
-            [
-                "serve", "--data", _data, "--domain", Domain,
-                "--c2s-port", C2sPort.ToString(CultureInfo.InvariantCulture),
-                "--c2s-tls-port", DirectTlsPort.ToString(CultureInfo.InvariantCulture),
-                "--bind", Host, .. arguments,
-            ]);
-        await _server.WaitForLineAsync(line => line.Contains("Parley is ready", StringComparison.Ordinal), StartTimeout);
-    }
+    /// <summary>Runs <c>parley serve</c> for clients only (no s2s listener, so parallel servers do not contend for 5269) and returns once it printed its ready line.</summary>
+    public Task StartAsync() => StartAsync(["--s2s-port", "0"]);
 
     /// <summary>
     /// Starts with federation on <see cref="S2sPort"/> through the real command line: the
@@ -98,7 +87,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
             arguments.AddRange(["--s2s-route", $"{domain}={endPoint}"]);
         }
 
-        return StartAsync([.. arguments]);
+        return StartAsync(arguments);
     }
 
     /// <summary>Completes with the first output line that matches (past or future).</summary>
@@ -152,6 +141,19 @@ internal sealed class ParleyProcess : IAsyncDisposable
         IqTimeout = TimeSpan.FromSeconds(60),
         CloseTimeout = TimeSpan.FromSeconds(30),
     };
+
+    private async Task StartAsync(IEnumerable<string> arguments)
+    {
+        Directory.CreateDirectory(_data);
+        _server = StartCli(
+            [
+                "serve", "--data", _data, "--domain", Domain,
+                "--c2s-port", C2sPort.ToString(CultureInfo.InvariantCulture),
+                "--c2s-tls-port", DirectTlsPort.ToString(CultureInfo.InvariantCulture),
+                "--bind", Host, .. arguments,
+            ]);
+        await _server.WaitForLineAsync(line => line.Contains("Parley is ready", StringComparison.Ordinal), StartTimeout);
+    }
 
     private static ChildProcess StartCli(string[] arguments) =>
         ChildProcess.Start("dotnet", [CliPath, .. arguments], new Dictionary<string, string>

@@ -126,7 +126,7 @@ public sealed class CliTests : IDisposable
         var output = new ReadyWriter();
         using var stop = new CancellationTokenSource();
         var serving = CommandLine.RunAsync(
-            ["serve", "--data", _data.Path, "--bind", "127.0.0.1", "--c2s-port", c2s.ToString(System.Globalization.CultureInfo.InvariantCulture), "--c2s-tls-port", c2sTls.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["serve", "--data", _data.Path, "--bind", "127.0.0.1", "--c2s-port", c2s.ToString(System.Globalization.CultureInfo.InvariantCulture), "--c2s-tls-port", c2sTls.ToString(System.Globalization.CultureInfo.InvariantCulture), "--s2s-port", "0"],
             output, new StringWriter(), TextReader.Null, stop.Token);
 
         var first = await Task.WhenAny(output.Ready, serving).WaitAsync(TimeSpan.FromSeconds(60));

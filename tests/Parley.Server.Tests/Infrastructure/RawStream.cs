@@ -49,6 +49,9 @@ internal sealed class RawStream : IAsyncDisposable
         return raw;
     }
 
+    /// <summary>The accepted side of a connection (a test playing a remote server that Parley connects to).</summary>
+    public static RawStream Accepted(TcpClient tcp) => new(tcp, tcp.GetStream());
+
     public Task SendAsync(string xml) => SendAsync(Encoding.UTF8.GetBytes(xml));
 
     /// <summary>Exact bytes, for input no UTF-8 string can carry (other encodings, invalid sequences).</summary>

@@ -1,0 +1,77 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Parley.Server.Tests.Federation;
+
+/// <summary>Certificates made in the test: subjectAltNames of every kind servers present (RFC 6125, RFC 7590), and a CA to sign them.</summary>
+internal static class TestCertificates
+{
+    public const string XmppAddrOid = "1.3.6.1.5.5.7.8.5";
+    public const string DnsSrvOid = "1.3.6.1.5.5.7.8.7";
+
+    /// <summary>A self-signed certificate with the given subject and subjectAltName extension (none when null).</summary>
+    public static X509Certificate2 SelfSigned(string subject, X509Extension? subjectAltName)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        if (subjectAltName is not null)
+        {
+            request.CertificateExtensions.Add(subjectAltName);
+        }
+
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    public static X509Extension DnsNames(params string[] names)
+    {
+        var builder = new SubjectAlternativeNameBuilder();
+        foreach (var name in names)
+        {
+            builder.AddDnsName(name);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// A subjectAltName written by hand (RFC 5280 §4.2.1.6), since SubjectAlternativeNameBuilder has
+    /// no otherName: each entry is (type OID, value) for otherName, or ("dns", name) / ("uri", uri) / ("email", address).
+    /// </summary>
+    public static X509Extension RawNames(params (string Kind, string Value)[] entries)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            foreach (var (kind, value) in entries)
+            {
+                switch (kind)
+                {
+                    case "dns":
+                        writer.WriteCharacterString(UniversalTagNumber.IA5String, value, new Asn1Tag(TagClass.ContextSpecific, 2));
+                        break;
+                    case "uri":
+                        writer.WriteCharacterString(UniversalTagNumber.IA5String, value, new Asn1Tag(TagClass.ContextSpecific, 6));
+                        break;
+                    case "email":
+                        writer.WriteCharacterString(UniversalTagNumber.IA5String, value, new Asn1Tag(TagClass.ContextSpecific, 1));
+                        break;
+                    default:
+                        using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                        {
+                            writer.WriteObjectIdentifier(kind);
+                            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                            {
+                                // id-on-xmppAddr is a UTF8String (RFC 6120 §13.7.1.4), SRVName an IA5String (RFC 4985 §2).
+                                writer.WriteCharacterString(kind == XmppAddrOid ? UniversalTagNumber.UTF8String : UniversalTagNumber.IA5String, value);
+                            }
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return new X509Extension("2.5.29.17", writer.Encode(), critical: false);
+    }
+}
