@@ -43,6 +43,18 @@ internal sealed class FederationServices(
 
     public ILogger Logger { get; } = logger;
 
+    /// <summary>S2s:CaCertificatesPath read once: CAs trusted for peers besides the system store.</summary>
+    private readonly Lazy<X509Certificate2Collection> _extraAuthorities = new(() =>
+    {
+        var authorities = new X509Certificate2Collection();
+        if (options.Value.S2s.CaCertificatesPath.Length != 0)
+        {
+            authorities.ImportFromPemFile(options.Value.S2s.CaCertificatesPath);
+        }
+
+        return authorities;
+    });
+
     /// <summary>S2s:DomainPolicies for the domain, else S2s:CertificatePolicy (both validated at start).</summary>
     public S2sCertificatePolicy PolicyFor(string? domain)
     {
@@ -62,9 +74,26 @@ internal sealed class FederationServices(
             return false;
         }
 
+        return CertificateIdentity.Matches(certificate, domain) && (ChainsTo(certificate, null) || ChainsTo(certificate, _extraAuthorities.Value));
+    }
+
+    /// <summary>RFC 5280 path validation to the system roots (null), or to the configured extra CAs only.</summary>
+    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection? authorities)
+    {
+        if (authorities is { Count: 0 })
+        {
+            return false;
+        }
+
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate) && CertificateIdentity.Matches(certificate, domain);
+        if (authorities is not null)
+        {
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        }
+
+        return chain.Build(certificate);
     }
 
     /// <summary>Milliseconds-free elapsed check on <see cref="TimeProvider"/> timestamps.</summary>
