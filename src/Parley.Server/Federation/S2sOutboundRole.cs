@@ -26,6 +26,7 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
     private bool _secure = directTls;
     private bool _authenticated;
     private bool _saslTried;
+    private bool _saslSucceeded;
     private string? _streamId;
     private volatile bool _peerCertificateValid;
 
@@ -168,7 +169,16 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
     {
         if (_authenticated)
         {
-            // The features after SASL's restart (RFC 6120 §6.4.6): nothing more to negotiate.
+            return NegotiationAction.None;
+        }
+
+        if (_saslSucceeded)
+        {
+            // The features after SASL's restart (RFC 6120 §6.4.6): nothing more to negotiate, and
+            // only now may stanzas follow; sent before our new header they would be read by the
+            // peer's reset parser as the root of the stream.
+            _authenticated = true;
+            owner.OnAuthenticated(connection);
             return NegotiationAction.None;
         }
 
@@ -214,9 +224,9 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
     {
         if (success)
         {
-            _authenticated = true;
+            // RFC 6120 §6.4.6: restart first; the stream is ready for stanzas at the new features.
+            _saslSucceeded = true;
             FederationLog.OutboundAuthenticated(services.Logger, _pair.Local, _pair.Remote, "SASL EXTERNAL");
-            owner.OnAuthenticated(connection);
             return NegotiationAction.RestartStream;
         }
 
