@@ -187,7 +187,7 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
 
     /// <summary>
     /// RFC 6121 §3: subscription stanzas from a local account, to a local contact (both sides
-    /// applied here) or a remote one (the account's side here, then Continue: the router routes it).
+    /// applied here) or a remote one (the account's side here; the stanza leaves through the remote router).
     /// </summary>
     private async ValueTask<Handling> HandleSubscriptionAsync(StanzaContext context)
     {
@@ -224,13 +224,7 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
             return Handling.Done;
         }
 
-        if (!await subscriptions.SendAsync(context.From.Account, contact, kind, context.Stanza, context.CancellationToken).ConfigureAwait(false))
-        {
-            return Handling.Done;
-        }
-
-        // RFC 6121 §3.1.2: routed to the contact's server stamped with the user's bare JID, to the contact's bare JID.
-        context.Stanza.SetAttribute("from", context.From.Account.ToString()).SetAttribute("to", contact.ToString());
-        return Handling.Continue;
+        await subscriptions.SendAsync(context.From.Account, contact, kind, context.Stanza, context.CancellationToken).ConfigureAwait(false);
+        return Handling.Done;
     }
 }

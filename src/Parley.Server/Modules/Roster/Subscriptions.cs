@@ -17,26 +17,33 @@ namespace Parley.Server.Modules.Roster;
 /// </summary>
 internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains, Blocklists blocklists, IRemoteRouter remote)
 {
-    /// <summary>The account sends a subscription stanza to the contact (original: the client's stanza, for its children).</summary>
-    /// <returns>Whether the stanza is to leave for the contact's server: a remote contact, and the transition routes it.</returns>
-    public async Task<bool> SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
+    /// <summary>
+    /// The account sends a subscription stanza to the contact (original: the client's stanza, for
+    /// its children): the account's side is applied, the stanza delivered to a local contact or
+    /// routed to a remote contact's server (which applies the other side), then presence follows.
+    /// </summary>
+    public async Task SendAsync(Jid account, Jid contact, SubscriptionStanza kind, Element? original, CancellationToken cancellationToken)
     {
         var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Outbound(kind), null, cancellationToken).ConfigureAwait(false);
-        var local = domains.Contains(contact.Domain);
-        if (outcome.Forward && local)
+        if (outcome.Forward)
         {
             // RFC 6121 §3.1.2: the user's server stamps the bare JID and keeps the children (status).
             var routed = original?.Clone() ?? new Element("presence", Namespaces.Client);
             routed.SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", RosterXml.StanzaTypeName(kind));
-            await ReceiveAsync(contact, account, kind, routed, cancellationToken).ConfigureAwait(false);
+            if (domains.Contains(contact.Domain))
+            {
+                await ReceiveAsync(contact, account, kind, routed, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Queued on the stream to the contact's server ahead of the presence below.
+                remote.Send(routed, account, contact);
+            }
         }
 
         // RFC 6121 §3.1.5 and §3.2.2: presence (or unavailable) follows the subscribed (or
         // unsubscribed) it results from, so the contact has its roster push first.
         await ExchangePresenceAsync(account, contact, before, outcome.State, cancellationToken).ConfigureAwait(false);
-
-        // A remote contact's server applies the inbound side; the caller routes the stanza there.
-        return outcome.Forward && !local;
     }
 
     /// <summary>The local account receives a subscription stanza from the contact (local, or remote through federation).</summary>
