@@ -37,6 +37,15 @@ internal sealed class ClientInbox
         }
     }
 
+    /// <summary>Where the first stanza that matches came in the order of arrival, or -1.</summary>
+    public int IndexOf(Func<Element, bool> match)
+    {
+        lock (_received)
+        {
+            return _received.FindIndex(s => match(s));
+        }
+    }
+
     /// <summary>The first stanza that matches, received already or later; fails after <see cref="Timeout"/> or when the stream ends.</summary>
     public async Task<Element> WaitAsync(Func<Element, bool> match, string what)
     {

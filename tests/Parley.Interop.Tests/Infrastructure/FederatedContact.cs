@@ -99,6 +99,17 @@ internal sealed class FederatedContact : IAsyncDisposable
         // RFC 6121 §3.1.5 / §4.3: after approval each server sends its user's current presence.
         await user.Inbox.WaitAsync(Available(contact.Jid), $"the available presence of {contact.Jid}");
         await contact.Inbox.WaitAsync(Available(user.Jid), $"the available presence of {user.Jid}");
+
+        // §3.1.5: the approval comes before the presence it results from (one stream, one order).
+        AssertBefore(contact.Inbox, Presence(user.Jid.Bare, "subscribed"), Available(user.Jid), $"{user.Jid.Bare}'s subscribed before its presence");
+        AssertBefore(user.Inbox, Presence(contact.Jid.Bare, "subscribed"), Available(contact.Jid), $"{contact.Jid.Bare}'s subscribed before its presence");
+    }
+
+    private static void AssertBefore(ClientInbox inbox, Func<Element, bool> first, Func<Element, bool> second, string what)
+    {
+        var a = inbox.IndexOf(first);
+        var b = inbox.IndexOf(second);
+        Assert.True(a >= 0 && a < b, $"expected {what}. Received:\n{inbox.Transcript}");
     }
 
     /// <summary>A chat message to <paramref name="to"/>'s full JID; returns it as <paramref name="to"/> received it.</summary>
