@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Connections;
+using Parley.Server.Federation;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Disco;
@@ -79,6 +80,7 @@ public static class ServerHost
         services.AddSingleton<NegotiationServices>();
         services.TryAddSingleton<ISessionDirectory, LocalSessionDirectory>();
         services.TryAddSingleton<IRemoteRouter, NoFederationRouter>();
+        services.AddFederation();
         services.AddSingleton<HostedDomains>();
         services.AddSingleton<StanzaRouter>();
 
