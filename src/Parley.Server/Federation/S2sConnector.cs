@@ -104,7 +104,9 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         var pair = stream.Pair;
         try
         {
-            foreach (var endpoint in Resolve(pair.Remote))
+            // Resolved here, not injected: S2s:Routes are read when the resolver is built, at the first stream.
+            var resolver = provider.GetRequiredService<S2sEndpointResolver>();
+            foreach (var endpoint in await resolver.ResolveAsync(pair.Remote, _stopping.Token).ConfigureAwait(false))
             {
                 var socket = await ConnectAsync(stream, endpoint).ConfigureAwait(false);
                 if (socket is null)
@@ -182,17 +184,6 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         {
             await context.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>S2s:Routes first (no DNS), then the remote domain itself on 5269 (RFC 6120 §3.2.2 fallback).</summary>
-    private IEnumerable<S2sEndpoint> Resolve(string domain)
-    {
-        if (services.S2s.Routes.TryGetValue(domain, out var route) && S2sEndpoint.TryParseRoute(route, out var endpoint))
-        {
-            return [endpoint];
-        }
-
-        return [new S2sEndpoint(domain, 5269, DirectTls: false)];
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
     private bool _secure = directTls;
     private bool _authenticated;
     private bool _saslTried;
+    private bool _saslSucceeded;
     private string? _streamId;
     private volatile bool _peerCertificateValid;
 
@@ -166,9 +167,12 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
 
     private NegotiationAction OnFeatures(Element features)
     {
-        if (_authenticated)
+        if (_saslSucceeded)
         {
-            // The features after SASL's restart (RFC 6120 §6.4.6): nothing more to negotiate.
+            // The features after SASL's restart (RFC 6120 §6.4.6): the stream is ready, and only now
+            // may stanzas follow, after our new header.
+            _authenticated = true;
+            owner.OnAuthenticated(connection);
             return NegotiationAction.None;
         }
 
@@ -214,9 +218,8 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
     {
         if (success)
         {
-            _authenticated = true;
+            _saslSucceeded = true;
             FederationLog.OutboundAuthenticated(services.Logger, _pair.Local, _pair.Remote, "SASL EXTERNAL");
-            owner.OnAuthenticated(connection);
             return NegotiationAction.RestartStream;
         }
 
