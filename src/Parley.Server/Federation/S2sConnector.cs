@@ -81,6 +81,9 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         }
     }
 
+    /// <summary>Removes an ended stream so the next stanza for its pair opens a new one.</summary>
+    internal void Forget(OutboundStream stream) => _streams.TryRemove(KeyValuePair.Create(stream.Pair, stream));
+
     private OutboundStream Stream(DomainPair pair)
     {
         if (_streams.TryGetValue(pair, out var existing))
@@ -124,7 +127,7 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         }
         finally
         {
-            _streams.TryRemove(KeyValuePair.Create(pair, stream));
+            Forget(stream);
             stream.End();
             FederationLog.OutboundClosed(services.Logger, pair.Local, pair.Remote);
         }
