@@ -30,7 +30,7 @@ internal static partial class FederationLog
     [LoggerMessage(407, LogLevel.Warning, "Outbound queue for {Remote} is full ({Limit}); stanza bounced")]
     public static partial void QueueFull(ILogger logger, string remote, int limit);
 
-    [LoggerMessage(408, LogLevel.Debug, "Outbound stream {Local} → {Remote} closed")]
+    [LoggerMessage(408, LogLevel.Information, "Outbound stream {Local} → {Remote} closed")]
     public static partial void OutboundClosed(ILogger logger, string local, string remote);
 
     [LoggerMessage(409, LogLevel.Information, "Outbound stream {Local} → {Remote}: {Reason}")]

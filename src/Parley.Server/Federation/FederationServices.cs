@@ -18,6 +18,7 @@ internal sealed class FederationServices(
     CertificateProvider certificates,
     ServerTls tls,
     ISessionDirectory sessions,
+    PeerCertificateValidator certificateValidator,
     TimeProvider time,
     ILogger<FederationServices> logger)
 {
@@ -43,58 +44,12 @@ internal sealed class FederationServices(
 
     public ILogger Logger { get; } = logger;
 
-    /// <summary>S2s:CaCertificatesPath read once: CAs trusted for peers besides the system store.</summary>
-    private readonly Lazy<X509Certificate2Collection> _extraAuthorities = new(() =>
-    {
-        var authorities = new X509Certificate2Collection();
-        if (options.Value.S2s.CaCertificatesPath.Length != 0)
-        {
-            authorities.ImportFromPemFile(options.Value.S2s.CaCertificatesPath);
-        }
+    /// <summary>S2s:DomainPolicies for the domain, else S2s:CertificatePolicy (the latter when the domain is not known yet).</summary>
+    public S2sCertificatePolicy PolicyFor(string? domain) => certificateValidator.PolicyFor(domain ?? "");
 
-        return authorities;
-    });
-
-    /// <summary>S2s:DomainPolicies for the domain, else S2s:CertificatePolicy (both validated at start).</summary>
-    public S2sCertificatePolicy PolicyFor(string? domain)
-    {
-        if (domain is not null && S2s.DomainPolicies.TryGetValue(domain, out var configured) && S2sOptions.TryParsePolicy(configured, out var policy))
-        {
-            return policy;
-        }
-
-        return S2sOptions.TryParsePolicy(S2s.CertificatePolicy, out var global) ? global : S2sCertificatePolicy.Dialback;
-    }
-
-    /// <summary>RFC 6125 / RFC 7590: whether a peer's certificate is valid for its domain.</summary>
-    public bool IsCertificateValidFor(X509Certificate2? certificate, string domain)
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-
-        return CertificateIdentity.Matches(certificate, domain) && (ChainsTo(certificate, null) || ChainsTo(certificate, _extraAuthorities.Value));
-    }
-
-    /// <summary>RFC 5280 path validation to the system roots (null), or to the configured extra CAs only.</summary>
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection? authorities)
-    {
-        if (authorities is { Count: 0 })
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (authorities is not null)
-        {
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        }
-
-        return chain.Build(certificate);
-    }
+    /// <summary>RFC 6125 / RFC 7590: whether a peer's certificate chains to a trusted CA and names its domain.</summary>
+    public bool IsCertificateValidFor(X509Certificate2? certificate, string domain) =>
+        certificateValidator.Validate(certificate, null, domain) == PeerCertificateVerdict.Valid;
 
     /// <summary>Milliseconds-free elapsed check on <see cref="TimeProvider"/> timestamps.</summary>
     public bool Elapsed(long since, long now, int seconds) => now - since >= seconds * Time.TimestampFrequency;

@@ -56,8 +56,15 @@ internal sealed class OutboundStream(S2sConnector connector, DomainPair pair)
 
         if (!connection.TrySend(stanza))
         {
-            // The connection is closing or too slow (and then being closed): the sender learns it now.
-            connector.Bounce(stanza, StanzaErrorCondition.RemoteServerTimeout);
+            // The connection is closing (idle, or too slow and being closed): this stream is done,
+            // and the caller opens a new one for the stanza.
+            lock (_gate)
+            {
+                _ended = true;
+            }
+
+            connector.Forget(this);
+            return false;
         }
 
         return true;

@@ -81,6 +81,9 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         }
     }
 
+    /// <summary>Removes an ended stream so the next stanza for its pair opens a new one.</summary>
+    internal void Forget(OutboundStream stream) => _streams.TryRemove(KeyValuePair.Create(stream.Pair, stream));
+
     private OutboundStream Stream(DomainPair pair)
     {
         if (_streams.TryGetValue(pair, out var existing))
@@ -104,7 +107,9 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         var pair = stream.Pair;
         try
         {
-            foreach (var endpoint in Resolve(pair.Remote))
+            // Resolved here, not injected: S2s:Routes are read when the resolver is built, at the first stream.
+            var resolver = provider.GetRequiredService<S2sEndpointResolver>();
+            foreach (var endpoint in await resolver.ResolveAsync(pair.Remote, _stopping.Token).ConfigureAwait(false))
             {
                 var socket = await ConnectAsync(stream, endpoint).ConfigureAwait(false);
                 if (socket is null)
@@ -122,7 +127,7 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         }
         finally
         {
-            _streams.TryRemove(KeyValuePair.Create(pair, stream));
+            Forget(stream);
             stream.End();
             FederationLog.OutboundClosed(services.Logger, pair.Local, pair.Remote);
         }
@@ -182,17 +187,6 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         {
             await context.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>S2s:Routes first (no DNS), then the remote domain itself on 5269 (RFC 6120 §3.2.2 fallback).</summary>
-    private IEnumerable<S2sEndpoint> Resolve(string domain)
-    {
-        if (services.S2s.Routes.TryGetValue(domain, out var route) && S2sEndpoint.TryParseRoute(route, out var endpoint))
-        {
-            return [endpoint];
-        }
-
-        return [new S2sEndpoint(domain, 5269, DirectTls: false)];
     }
 
     /// <summary>

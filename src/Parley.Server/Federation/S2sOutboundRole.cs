@@ -167,16 +167,10 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
 
     private NegotiationAction OnFeatures(Element features)
     {
-        if (_authenticated)
-        {
-            return NegotiationAction.None;
-        }
-
         if (_saslSucceeded)
         {
-            // The features after SASL's restart (RFC 6120 §6.4.6): nothing more to negotiate, and
-            // only now may stanzas follow; sent before our new header they would be read by the
-            // peer's reset parser as the root of the stream.
+            // The features after SASL's restart (RFC 6120 §6.4.6): the stream is ready, and only now
+            // may stanzas follow, after our new header.
             _authenticated = true;
             owner.OnAuthenticated(connection);
             return NegotiationAction.None;
@@ -224,7 +218,6 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
     {
         if (success)
         {
-            // RFC 6120 §6.4.6: restart first; the stream is ready for stanzas at the new features.
             _saslSucceeded = true;
             FederationLog.OutboundAuthenticated(services.Logger, _pair.Local, _pair.Remote, "SASL EXTERNAL");
             return NegotiationAction.RestartStream;

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Parley.Server.Federation;
 
@@ -159,14 +161,44 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             }
         }
 
-        if (s2s.CaCertificatesPath.Length != 0 && !File.Exists(s2s.CaCertificatesPath))
+        if (s2s.CaCertificatesPath.Length != 0)
         {
-            failures.Add($"S2s:CaCertificatesPath '{s2s.CaCertificatesPath}' does not exist.");
+            ValidateCaBundle(s2s.CaCertificatesPath, failures);
         }
 
         ValidatePositive("S2s:ConnectTimeoutSeconds", s2s.ConnectTimeoutSeconds, failures);
         ValidatePositive("S2s:IdleTimeoutSeconds", s2s.IdleTimeoutSeconds, failures);
         ValidatePositive("S2s:MaxQueuedStanzas", s2s.MaxQueuedStanzas, failures);
+    }
+
+    private static void ValidateCaBundle(string path, List<string> failures)
+    {
+        if (!File.Exists(path))
+        {
+            failures.Add($"S2s:CaCertificatesPath '{path}' does not exist.");
+            return;
+        }
+
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPemFile(path);
+            if (certificates.Count == 0)
+            {
+                failures.Add($"S2s:CaCertificatesPath '{path}' holds no PEM certificate.");
+            }
+        }
+        catch (CryptographicException exception)
+        {
+            failures.Add($"S2s:CaCertificatesPath '{path}' is not a PEM certificate bundle: {exception.Message}");
+        }
+        finally
+        {
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+        }
     }
 
     private static void ValidatePort(string key, int port, List<string> failures)

@@ -76,6 +76,7 @@ public static class ServerHost
         services.AddSingleton(sp => new ListenerEndpoints(sp.GetRequiredService<ILogger<ListenerEndpoints>>(), sp.GetRequiredService<IOptions<ParleyOptions>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ListenerEndpoints>());
         services.AddSingleton<ServerTls>();
+        services.AddFederation();
         services.AddSingleton<C2sConnectionHandler>();
         services.AddSingleton<NegotiationServices>();
         services.TryAddSingleton<ISessionDirectory, LocalSessionDirectory>();

@@ -9,7 +9,8 @@ namespace Parley.Server.Tests.Federation;
 /// <summary>
 /// Two real servers on loopback, a.example (alice) and b.example (bob), each with a static route
 /// (S2s:Routes) to the other's s2s listener. Ports are chosen by the OS at start, so the routes
-/// are written into each server's options once both listen, before any stanza needs them.
+/// are written into each server's options once both listen, before the first outbound stream
+/// builds the endpoint resolver that reads them.
 /// </summary>
 internal sealed class FederatedServers : IAsyncDisposable
 {
@@ -26,25 +27,29 @@ internal sealed class FederatedServers : IAsyncDisposable
 
     public TestServer B { get; }
 
-    public static async Task<FederatedServers> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<FederatedServers> StartAsync(params (string Key, string Value)[] settings) => StartAsync(settings, settings);
+
+    /// <param name="a">Settings of a.example's server.</param>
+    /// <param name="b">Settings of b.example's server.</param>
+    public static async Task<FederatedServers> StartAsync((string Key, string Value)[] a, (string Key, string Value)[] b)
     {
-        var a = await TestServer.StartAsync([("Domains:0", DomainA), .. settings]);
-        TestServer? b = null;
+        var serverA = await TestServer.StartAsync([("Domains:0", DomainA), .. a]);
+        TestServer? serverB = null;
         try
         {
-            b = await TestServer.StartAsync([("Domains:0", DomainB), .. settings]);
-            Route(a, DomainB, b.S2s);
-            Route(b, DomainA, a.S2s);
-            await a.CreateAccountAsync("alice", "secret");
-            await b.CreateAccountAsync("bob", "secret");
-            return new FederatedServers(a, b);
+            serverB = await TestServer.StartAsync([("Domains:0", DomainB), .. b]);
+            Route(serverA, DomainB, serverB.S2s);
+            Route(serverB, DomainA, serverA.S2s);
+            await serverA.CreateAccountAsync("alice", "secret");
+            await serverB.CreateAccountAsync("bob", "secret");
+            return new FederatedServers(serverA, serverB);
         }
         catch
         {
-            await a.DisposeAsync();
-            if (b is not null)
+            await serverA.DisposeAsync();
+            if (serverB is not null)
             {
-                await b.DisposeAsync();
+                await serverB.DisposeAsync();
             }
 
             throw;

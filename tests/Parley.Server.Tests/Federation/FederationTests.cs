@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Parley.Server.Tests.Infrastructure;
 using Parley.Server.Tests.Roster;
 using Parley.Xmpp;
 
@@ -27,5 +31,129 @@ public sealed class FederationTests
         var atAlice = await alice.WaitForAsync(e => e.Name == "message", "bob's message");
         Assert.Equal("bob@b.example/laptop", atAlice.GetAttribute("from"));
         Assert.Equal("Hello from b", atAlice.ChildText("body", Namespaces.Client));
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6121 §3.1 §4.2 §4.3")]
+    public async Task Subscriptions_and_presence_cross_both_ways()
+    {
+        await using var servers = await FederatedServers.StartAsync();
+        await using var alice = await SubscriptionTests.OnlineAsync(servers.A, "alice", "phone");
+        await using var bob = await SubscriptionTests.OnlineAsync(servers.B, "bob", "laptop");
+
+        // alice asks; bob's server records the pending request and shows it to bob (RFC 6121 §3.1.3).
+        await alice.SendAsync("<presence to='bob@b.example' type='subscribe'/>");
+        Assert.Equal("subscribe", (await alice.PushAsync("bob@b.example")).GetAttribute("ask"));
+        var request = await bob.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("type") == "subscribe", "alice's request");
+        Assert.Equal("alice@a.example", request.GetAttribute("from"));
+
+        // bob approves: alice learns it, her roster says "to", and bob's presence follows (§3.1.5).
+        await bob.SendAsync("<presence to='alice@a.example' type='subscribed'/>");
+        Assert.Equal("from", (await bob.PushAsync("alice@a.example")).GetAttribute("subscription"));
+        await alice.PresenceAsync("bob@b.example", "subscribed");
+        Assert.Equal("to", (await alice.PushAsync("bob@b.example")).GetAttribute("subscription"));
+        await alice.PresenceAsync("bob@b.example/laptop");
+
+        // The other way round: both now have "both", and bob sees alice's presence.
+        await bob.SendAsync("<presence to='alice@a.example' type='subscribe'/>");
+        await bob.PushAsync("alice@a.example");
+        await alice.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("type") == "subscribe" && e.GetAttribute("from") == "bob@b.example", "bob's request");
+        await alice.SendAsync("<presence to='bob@b.example' type='subscribed'/>");
+        Assert.Equal("both", (await alice.PushAsync("bob@b.example")).GetAttribute("subscription"));
+        Assert.Equal("both", (await bob.PushAsync("alice@a.example")).GetAttribute("subscription"));
+        await bob.PresenceAsync("alice@a.example/phone");
+
+        // Broadcasts reach the remote contact (RFC 6121 §4.4.2, §4.5.2).
+        await alice.SendAsync("<presence><show>away</show></presence>");
+        var away = await bob.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("from") == "alice@a.example/phone" && e.ChildText("show", Namespaces.Client) == "away", "alice away");
+        Assert.Equal("bob@b.example", away.GetAttribute("to"));
+        await alice.SendAsync("<presence type='unavailable'/>");
+        await bob.PresenceAsync("alice@a.example/phone", "unavailable");
+
+        // A new resource of bob probes alice's server, which answers for her available resource (§4.3).
+        await alice.SendAsync("<presence/>");
+        await bob.PresenceAsync("alice@a.example/phone");
+        await using var tablet = await ImClient.LoginAsync(servers.B, "bob", "tablet");
+        await tablet.SendAsync("<presence/>");
+        await tablet.PresenceAsync("alice@a.example/phone");
+
+        // Both directions authenticated by dialback over TLS with self-signed certificates.
+        Assert.Contains(servers.A.Logs.Entries, e => e.Message.Contains("a.example → b.example authenticated by dialback", StringComparison.Ordinal));
+        Assert.Contains(servers.B.Logs.Entries, e => e.Message.Contains("b.example → a.example authenticated by dialback", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §10.4.3")]
+    public async Task A_domain_that_cannot_be_reached_bounces_with_remote_server_not_found()
+    {
+        await using var server = await TestServer.StartAsync(("Domains:0", FederatedServers.DomainA), ("S2s:Routes:c.example", $"127.0.0.1:{ClosedPort()}"));
+        await server.CreateAccountAsync("alice", "secret");
+        await using var alice = await SubscriptionTests.OnlineAsync(server, "alice", "phone");
+
+        await alice.SendAsync("<message to='carol@c.example' type='chat' id='lost'><body>anyone?</body></message>");
+        var bounce = await alice.WaitForAsync(e => e.Name == "message" && e.GetAttribute("id") == "lost", "the bounce");
+        Assert.Equal("error", bounce.GetAttribute("type"));
+        Assert.Equal("carol@c.example", bounce.GetAttribute("from"));
+        Assert.Equal("remote-server-not-found", ImClient.Condition(bounce));
+
+        // Presence and errors are never bounced (RFC 6120 §8.3.1, RFC 6121 §8.5).
+        await alice.SendAsync("<presence to='carol@c.example'/>");
+        await alice.SendAsync("<message to='carol@c.example' type='error' id='err'/>");
+        await alice.QuietAsync(e => e.GetAttribute("type") == "error");
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §10.4.3")]
+    public async Task A_server_that_never_negotiates_bounces_the_queue_with_remote_server_timeout_and_the_queue_is_bounded()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        await using var server = await TestServer.StartAsync(
+            ("Domains:0", FederatedServers.DomainA),
+            ("S2s:Routes:c.example", $"127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}"),
+            ("S2s:MaxQueuedStanzas", "2"),
+            ("Limits:NegotiationTimeoutSeconds", "1"));
+        await server.CreateAccountAsync("alice", "secret");
+        await using var alice = await SubscriptionTests.OnlineAsync(server, "alice", "phone");
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await alice.SendAsync($"<message to='carol@c.example' type='chat' id='m{i}'><body>{i}</body></message>");
+        }
+
+        // The third does not fit the queue of two: refused at once.
+        var full = await alice.WaitForAsync(e => e.GetAttribute("id") == "m3", "the refusal of m3");
+        Assert.Equal("resource-constraint", ImClient.Condition(full));
+
+        // The listen backlog accepts the connection but nothing ever answers: after the negotiation timeout the queue bounces.
+        foreach (var id in new[] { "m1", "m2" })
+        {
+            var bounce = await alice.WaitForAsync(e => e.GetAttribute("id") == id, $"the bounce of {id}");
+            Assert.Equal("remote-server-timeout", ImClient.Condition(bounce));
+        }
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §4.4")]
+    public async Task Idle_streams_are_closed_and_reopened_on_demand()
+    {
+        await using var servers = await FederatedServers.StartAsync(("S2s:IdleTimeoutSeconds", "1"));
+        await using var alice = await SubscriptionTests.OnlineAsync(servers.A, "alice", "phone");
+        await using var bob = await SubscriptionTests.OnlineAsync(servers.B, "bob", "laptop");
+
+        await alice.SendAsync("<message to='bob@b.example' type='chat' id='first'><body>1</body></message>");
+        await bob.WaitForAsync(e => e.GetAttribute("id") == "first", "the first message");
+        await servers.A.Logs.WaitForAsync("Outbound stream a.example → b.example closed");
+
+        await alice.SendAsync("<message to='bob@b.example' type='chat' id='second'><body>2</body></message>");
+        await bob.WaitForAsync(e => e.GetAttribute("id") == "second", "the second message over a new stream");
+    }
+
+    /// <summary>A loopback port nothing listens on: bound, then released.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

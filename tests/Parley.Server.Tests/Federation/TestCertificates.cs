@@ -23,6 +23,46 @@ internal static class TestCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 
+    /// <summary>A CA certificate with its key: self-signed (a root) when <paramref name="issuer"/> is null, else an intermediate.</summary>
+    public static X509Certificate2 Authority(string name, X509Certificate2? issuer = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var from = notBefore ?? DateTimeOffset.UtcNow.AddDays(-10);
+        var until = notAfter ?? DateTimeOffset.UtcNow.AddYears(1);
+        if (issuer is null)
+        {
+            return request.CreateSelfSigned(from, until);
+        }
+
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+
+        // CertificateRequest.Create refuses to outlive the issuer, which was made a moment earlier.
+        var issuerEnd = new DateTimeOffset(issuer.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        using var signed = request.Create(issuer, from, until < issuerEnd ? until : issuerEnd, RandomNumberGenerator.GetBytes(16));
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>A server certificate for <paramref name="domains"/> (DNS-IDs) signed by <paramref name="issuer"/>.</summary>
+    public static X509Certificate2 Issue(X509Certificate2 issuer, string[] domains, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + domains[0], key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        request.CertificateExtensions.Add(DnsNames(domains));
+        using var signed = request.Create(issuer, notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(90), RandomNumberGenerator.GetBytes(16));
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>Writes certificates as a PEM bundle (S2s:CaCertificatesPath).</summary>
+    public static void WritePem(string path, params X509Certificate2[] certificates) =>
+        File.WriteAllText(path, string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n")));
+
     public static X509Extension DnsNames(params string[] names)
     {
         var builder = new SubjectAlternativeNameBuilder();

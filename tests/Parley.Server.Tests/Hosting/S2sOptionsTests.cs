@@ -11,6 +11,11 @@ public sealed class S2sOptionsTests
     public void Keys_bind_from_configuration()
     {
         var ca = Path.GetTempFileName();
+        using (var authority = Federation.TestCertificates.Authority("Options Test CA"))
+        {
+            Federation.TestCertificates.WritePem(ca, authority);
+        }
+
         try
         {
             var s2s = Resolve(
@@ -54,6 +59,26 @@ public sealed class S2sOptionsTests
         var failure = Assert.Throws<OptionsValidationException>(() => Resolve((key, value)));
 
         Assert.Contains(failure.Failures, message => message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not a certificate\n", "holds no PEM certificate")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "is not a PEM certificate bundle")]
+    public void A_ca_bundle_without_certificates_is_refused(string content, string expected)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, content);
+
+            var failure = Assert.Throws<OptionsValidationException>(() => Resolve(("S2s:CaCertificatesPath", path)));
+
+            Assert.Contains(failure.Failures, message => message.StartsWith("S2s:CaCertificatesPath", StringComparison.Ordinal) && message.Contains(expected, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Theory]
