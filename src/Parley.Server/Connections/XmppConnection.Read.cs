@@ -16,12 +16,15 @@ internal sealed partial class XmppConnection
         var token = _context.ConnectionClosed;
         while (true)
         {
+            var allowance = await ReadAllowanceAsync().ConfigureAwait(false);
             var result = await _input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
+            var whole = result.Buffer;
+            var buffer = Limit(whole, allowance);
+            var sliced = buffer.Length < whole.Length;
             if (Volatile.Read(ref _terminate) is not null)
             {
                 // Leave the pipe consistent for the close path, which reads on to await the peer's close.
-                _input.AdvanceTo(buffer.Start);
+                _input.AdvanceTo(whole.Start);
                 ThrowIfTerminated();
             }
 
@@ -42,7 +45,7 @@ internal sealed partial class XmppConnection
                             await _server.Router.RouteAsync(_session, streamEvent.Element!, token).ConfigureAwait(false);
                             break;
                         case XmlStreamEventKind.Element:
-                            if (streamEvent.Element!.Is("starttls", Namespaces.Tls) && !IsWhitespace(buffer))
+                            if (streamEvent.Element!.Is("starttls", Namespaces.Tls) && !IsWhitespace(whole.Slice(buffer.Start)))
                             {
                                 // RFC 6120 §5.4.3.3: nothing sent in the clear after <starttls/> may be processed
                                 // (the STARTTLS command-injection attack); refuse TLS and close (§5.4.2.2).
@@ -74,8 +77,10 @@ internal sealed partial class XmppConnection
             }
             finally
             {
-                // Bytes after <starttls/> are consumed here without being parsed: they are discarded.
-                _input.AdvanceTo(action == NegotiationAction.StartTls ? buffer.End : buffer.Start, buffer.End);
+                Received(whole.Slice(0, buffer.Start).Length);
+                // Bytes after <starttls/> are consumed here without being parsed: they are discarded. Bytes
+                // past the read allowance are left unexamined, so the next read returns them at once.
+                _input.AdvanceTo(action == NegotiationAction.StartTls ? whole.End : buffer.Start, sliced ? buffer.Start : whole.End);
             }
 
             if (peerClosed)
@@ -94,7 +99,7 @@ internal sealed partial class XmppConnection
                 continue;
             }
 
-            if (result.IsCompleted)
+            if (result.IsCompleted && !sliced)
             {
                 if (!buffer.IsEmpty || _clientHeader is not null)
                 {

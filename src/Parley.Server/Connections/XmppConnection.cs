@@ -61,7 +61,15 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _xml = new XmppStreamReader(new XmlLimits { MaxStanzaBytes = limits.MaxStanzaBytes, MaxDepth = limits.MaxDepth });
+        _xml = new XmppStreamReader(new XmlLimits
+        {
+            MaxStanzaBytes = limits.MaxStanzaBytes,
+            MaxDepth = limits.MaxDepth,
+            MaxElements = limits.MaxElementsPerStanza,
+            MaxAttributes = limits.MaxAttributesPerElement,
+            MaxAttributeValueBytes = limits.MaxAttributeValueBytes,
+            MaxTextBytes = limits.MaxTextBytes,
+        });
         _negotiator = new C2sNegotiator(server.Negotiation, this, this, directTls);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
@@ -78,6 +86,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     public async Task RunAsync()
     {
         ConnectionLog.Accepted(Logger, ConnectionId, _directTls ? "c2s-tls" : "c2s", _context.RemoteEndPoint);
+        var admitted = EnterLimits(out var refusal);
         _server.Heartbeat.Register(this);
         Task? writeLoop = null;
         var peerClosed = false;
@@ -88,6 +97,11 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             {
                 // XEP-0368: the handshake comes before the first XMPP byte.
                 await UpgradeTransportAsync().ConfigureAwait(false);
+            }
+
+            if (refusal is not null)
+            {
+                throw refusal;
             }
 
             writeLoop = WriteLoopAsync();
@@ -108,7 +122,18 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         }
         finally
         {
-            await CloseAsync(writeLoop, error, peerClosed).ConfigureAwait(false);
+            try
+            {
+                await CloseAsync(writeLoop, error, peerClosed).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (admitted)
+                {
+                    LeaveLimits();
+                }
+            }
+
             _server.Heartbeat.Unregister(this);
             await EndSessionAsync().ConfigureAwait(false);
             ConnectionLog.Closed(Logger, ConnectionId);
@@ -141,6 +166,10 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         {
             // RFC 6120 §4.9.3.4: the client did not finish negotiating in time.
             Terminate(StreamErrorCondition.ConnectionTimeout);
+        }
+        else if (_session is not null)
+        {
+            CheckIdle(timestamp);
         }
     }
 

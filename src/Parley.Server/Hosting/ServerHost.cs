@@ -76,6 +76,9 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<ListenerEndpoints>());
         services.AddSingleton<ServerTls>();
         services.AddSingleton<C2sConnectionHandler>();
+        services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<AuthThrottle>();
+        services.AddSingleton<RegistrationThrottle>();
         services.AddSingleton<NegotiationServices>();
         services.TryAddSingleton<ISessionDirectory, LocalSessionDirectory>();
         services.TryAddSingleton<IRemoteRouter, NoFederationRouter>();
