@@ -29,7 +29,7 @@ internal sealed partial class XmppConnection
 
     /// <summary>
     /// Counts this connection against Limits:MaxConnections and Limits:MaxConnectionsPerIp. When over,
-    /// the stream is opened and closed with &lt;policy-violation/&gt; and a text (RFC 6120 §4.9.3.15:
+    /// the stream is opened and closed with &lt;policy-violation/&gt; and a text (RFC 6120 §4.9.3.14:
     /// the entity has violated a local service policy), and other connections are unaffected.
     /// </summary>
     /// <returns>True when admitted; the caller then calls <see cref="LeaveLimits"/> once.</returns>

@@ -15,7 +15,7 @@ public sealed class ConnectionLimitTests
     private static readonly IPAddress Third = IPAddress.Parse("127.0.0.3");
 
     [Fact]
-    [Trait("Conformance", "RFC 6120 §4.9.3.15 §4.9.1.1")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.14 §4.9.1.1")]
     public async Task One_connection_past_the_per_address_limit_gets_policy_violation_and_the_others_are_served()
     {
         await using var server = await TestServer.StartAsync(("Limits:MaxConnectionsPerIp", "2"));
@@ -41,7 +41,7 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
-    [Trait("Conformance", "RFC 6120 §4.9.3.15")]
+    [Trait("Conformance", "RFC 6120 §4.9.3.14")]
     public async Task One_connection_past_the_total_limit_gets_policy_violation()
     {
         await using var server = await TestServer.StartAsync(("Limits:MaxConnections", "2"));
