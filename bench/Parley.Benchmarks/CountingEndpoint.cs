@@ -9,6 +9,8 @@ internal sealed class CountingEndpoint(string connectionId) : ISessionEndpoint
 {
     public string ConnectionId { get; } = connectionId;
 
+    public System.Net.IPAddress? RemoteAddress => null;
+
     public int Sent { get; private set; }
 
     public bool TrySend(Element stanza)

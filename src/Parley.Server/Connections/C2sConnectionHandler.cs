@@ -17,6 +17,7 @@ internal sealed class C2sConnectionHandler(
     StanzaRouter router,
     ServerTls tls,
     Heartbeat heartbeat,
+    ConnectionLimiter limiter,
     ILogger<XmppConnection> logger)
 {
     public ParleyOptions Options { get; } = options.Value;
@@ -30,6 +31,9 @@ internal sealed class C2sConnectionHandler(
     public Heartbeat Heartbeat { get; } = heartbeat;
 
     public ILogger Logger { get; } = logger;
+
+    /// <summary>Limits:MaxConnections and Limits:MaxConnectionsPerIp, over every listener.</summary>
+    public ConnectionLimiter Limiter { get; } = limiter;
 
     /// <param name="directTls">XEP-0368 listener: TLS before the stream; otherwise STARTTLS (RFC 6120 §5).</param>
     public Task HandleAsync(ConnectionContext context, bool directTls) => new XmppConnection(context, this, directTls).RunAsync();

@@ -59,7 +59,11 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
 
     public void OnHeartbeat(long timestamp)
     {
-        // Client timeouts are the connection's (negotiation) and the limits' (idle).
+        // The negotiation deadline is the connection's; once bound, the idle probe and timeout apply.
+        if (_session is { } session)
+        {
+            connection.CheckIdle(timestamp, session);
+        }
     }
 
     public async ValueTask OnClosedAsync()

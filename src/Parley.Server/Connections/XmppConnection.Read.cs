@@ -16,12 +16,15 @@ internal sealed partial class XmppConnection
         var token = _context.ConnectionClosed;
         while (true)
         {
+            var allowance = await ReadAllowanceAsync().ConfigureAwait(false);
             var result = await _input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
+            var whole = result.Buffer;
+            var buffer = Limit(whole, allowance);
+            var sliced = buffer.Length < whole.Length;
             if (Volatile.Read(ref _terminate) is not null)
             {
                 // Leave the pipe consistent for the close path, which reads on to await the peer's close.
-                _input.AdvanceTo(buffer.Start);
+                _input.AdvanceTo(whole.Start);
                 ThrowIfTerminated();
             }
 
@@ -45,7 +48,7 @@ internal sealed partial class XmppConnection
                             action = _role.OnStreamOpened(streamEvent.Element!, _xml.StreamNamespace);
                             break;
                         case XmlStreamEventKind.Element:
-                            if (!_role.IsEstablished && IsTlsStart(streamEvent.Element!) && !IsWhitespace(buffer))
+                            if (!_role.IsEstablished && IsTlsStart(streamEvent.Element!) && !IsWhitespace(whole.Slice(buffer.Start)))
                             {
                                 // RFC 6120 §5.4.3.3: nothing sent in the clear after <starttls/> may be processed
                                 // (the STARTTLS command-injection attack); refuse TLS and close (§5.4.2.2).
@@ -78,8 +81,10 @@ internal sealed partial class XmppConnection
             }
             finally
             {
-                // Bytes after <starttls/> are consumed here without being parsed: they are discarded.
-                _input.AdvanceTo(action == NegotiationAction.StartTls ? buffer.End : buffer.Start, buffer.End);
+                Received(whole.Slice(0, buffer.Start).Length);
+                // Bytes after <starttls/> are consumed here without being parsed: they are discarded. Bytes
+                // past the read allowance are left unexamined, so the next read returns them at once.
+                _input.AdvanceTo(action == NegotiationAction.StartTls ? whole.End : buffer.Start, sliced ? buffer.Start : whole.End);
             }
 
             if (peerClosed)
@@ -98,7 +103,7 @@ internal sealed partial class XmppConnection
                 continue;
             }
 
-            if (result.IsCompleted)
+            if (result.IsCompleted && !sliced)
             {
                 if (!buffer.IsEmpty || _clientHeader is not null)
                 {

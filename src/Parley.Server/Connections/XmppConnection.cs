@@ -64,7 +64,15 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _xml = new XmppStreamReader(new XmlLimits { MaxStanzaBytes = limits.MaxStanzaBytes, MaxDepth = limits.MaxDepth });
+        _xml = new XmppStreamReader(new XmlLimits
+        {
+            MaxStanzaBytes = limits.MaxStanzaBytes,
+            MaxDepth = limits.MaxDepth,
+            MaxElements = limits.MaxElementsPerStanza,
+            MaxAttributes = limits.MaxAttributesPerElement,
+            MaxAttributeValueBytes = limits.MaxAttributeValueBytes,
+            MaxTextBytes = limits.MaxTextBytes,
+        });
         _role = role?.Invoke(this) ?? new C2sRole(server, this, directTls);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
@@ -81,6 +89,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     public async Task RunAsync()
     {
         ConnectionLog.Accepted(Logger, ConnectionId, _role.Kind, _context.RemoteEndPoint);
+        var admitted = EnterLimits(out var refusal);
         _server.Heartbeat.Register(this);
         Task? writeLoop = null;
         var peerClosed = false;
@@ -91,6 +100,11 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             {
                 // XEP-0368: the handshake comes before the first XMPP byte.
                 await UpgradeTransportAsync().ConfigureAwait(false);
+            }
+
+            if (refusal is not null)
+            {
+                throw refusal;
             }
 
             writeLoop = WriteLoopAsync();
@@ -112,7 +126,18 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         }
         finally
         {
-            await CloseAsync(writeLoop, error, peerClosed).ConfigureAwait(false);
+            try
+            {
+                await CloseAsync(writeLoop, error, peerClosed).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (admitted)
+                {
+                    LeaveLimits();
+                }
+            }
+
             _server.Heartbeat.Unregister(this);
             await _role.OnClosedAsync().ConfigureAwait(false);
             ConnectionLog.Closed(Logger, ConnectionId);

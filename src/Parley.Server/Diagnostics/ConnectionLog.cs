@@ -39,4 +39,14 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(110, LogLevel.Debug, "Connection {ConnectionId} lost: {Reason}")]
     public static partial void Lost(ILogger logger, string connectionId, string reason);
+
+    // 150-159: the limits of issue #5 (hardening).
+    [LoggerMessage(150, LogLevel.Information, "Connection {ConnectionId} from {EndPoint} refused: {Reason}")]
+    public static partial void Refused(ILogger logger, string connectionId, EndPoint? endPoint, string reason);
+
+    [LoggerMessage(151, LogLevel.Debug, "Connection {ConnectionId} idle: sent a ping")]
+    public static partial void IdleProbe(ILogger logger, string connectionId);
+
+    [LoggerMessage(152, LogLevel.Information, "Connection {ConnectionId} idle too long: closing")]
+    public static partial void IdleTimeout(ILogger logger, string connectionId);
 }

@@ -20,4 +20,8 @@ internal static partial class NegotiationLog
 
     [LoggerMessage(205, LogLevel.Error, "Connection {ConnectionId}: the account store failed during authentication")]
     public static partial void CredentialLookupFailed(ILogger logger, string connectionId, Exception exception);
+
+    // 250-259: the limits of issue #5 (hardening).
+    [LoggerMessage(250, LogLevel.Information, "Connection {ConnectionId}: authentication outcome held {Seconds} s (throttled)")]
+    public static partial void AuthenticationDelayed(ILogger logger, string connectionId, double seconds);
 }

@@ -122,4 +122,60 @@ public sealed class LimitOptions
 
     /// <summary>Items one roster may hold; adding more gets not-allowed (RFC 6121 §2.3.3 leaves it to policy). Default 1000.</summary>
     public int MaxRosterItems { get; set; } = 1000;
+
+    // Hardening (issue #5): what one peer may cost the server. docs/security.md lists each with its test.
+
+    /// <summary>Seconds of silence from a bound client before the server sends it a XEP-0199 ping. Default 60.</summary>
+    public int IdleProbeSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Seconds of silence from a bound client, counted from its last byte, after which the stream is
+    /// closed with connection-timeout (RFC 6120 §4.9.3.4); greater than IdleProbeSeconds. Default 300.
+    /// </summary>
+    public int IdleTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Connections open at once, over every listener; one more is refused with policy-violation. Default 10000.</summary>
+    public int MaxConnections { get; set; } = 10000;
+
+    /// <summary>Connections open at once from one IP address; one more is refused with policy-violation. Default 100.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 100;
+
+    /// <summary>Sustained bytes per second read from one connection (token bucket); beyond it reading pauses. Default 65536.</summary>
+    public int ReadBytesPerSecond { get; set; } = 64 * 1024;
+
+    /// <summary>Bytes one connection may send at once before ReadBytesPerSecond applies (the bucket's size). Default 131072.</summary>
+    public int ReadBurstBytes { get; set; } = 128 * 1024;
+
+    /// <summary>Failed authentications from one IP address or for one account answered at once; later ones wait. Default 3.</summary>
+    public int AuthFailuresBeforeDelay { get; set; } = 3;
+
+    /// <summary>Longest wait before a failed authentication is answered (the backoff doubles from 1 s up to it). Default 30.</summary>
+    public int AuthMaxDelaySeconds { get; set; } = 30;
+
+    /// <summary>Seconds without a failure after which an IP address or account starts again from no failures. Default 900.</summary>
+    public int AuthFailureWindowSeconds { get; set; } = 900;
+
+    /// <summary>IP addresses and accounts the authentication throttle remembers, each; the oldest are forgotten first. Default 10000.</summary>
+    public int AuthThrottleEntries { get; set; } = 10000;
+
+    /// <summary>
+    /// Failed authentication attempts on one stream; the last one's failure is followed by the stream
+    /// error policy-violation (RFC 6120 §6.4.5: 2 to 5 retries, so 3 to 6 attempts). Default 5.
+    /// </summary>
+    public int MaxAuthAttemptsPerStream { get; set; } = 5;
+
+    /// <summary>Accounts one IP address may create by in-band registration (XEP-0077) per hour. Default 5.</summary>
+    public int RegistrationsPerIpPerHour { get; set; } = 5;
+
+    /// <summary>Elements in one stanza, the stanza itself included; more is policy-violation. Default 4096.</summary>
+    public int MaxElementsPerStanza { get; set; } = 4096;
+
+    /// <summary>Attributes on one element, namespace declarations included; more is policy-violation. Default 64.</summary>
+    public int MaxAttributesPerElement { get; set; } = 64;
+
+    /// <summary>UTF-8 bytes of one attribute value as sent (before entity expansion); more is policy-violation. Default 16384.</summary>
+    public int MaxAttributeValueBytes { get; set; } = 16 * 1024;
+
+    /// <summary>UTF-8 bytes of one run of character data in a stanza; more is policy-violation. Default 262144 (the stanza size).</summary>
+    public int MaxTextBytes { get; set; } = 256 * 1024;
 }

@@ -55,8 +55,38 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxVCardBytes", options.Limits.MaxVCardBytes, failures);
         ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);
         ValidatePositive("Limits:MaxRosterItems", options.Limits.MaxRosterItems, failures);
+        ValidateHardening(options.Limits, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateHardening(LimitOptions limits, List<string> failures)
+    {
+        ValidatePositive("Limits:IdleProbeSeconds", limits.IdleProbeSeconds, failures);
+        if (limits.IdleTimeoutSeconds <= limits.IdleProbeSeconds)
+        {
+            failures.Add($"Limits:IdleTimeoutSeconds ({limits.IdleTimeoutSeconds}) must be greater than Limits:IdleProbeSeconds ({limits.IdleProbeSeconds}), so the probe comes first.");
+        }
+
+        ValidatePositive("Limits:MaxConnections", limits.MaxConnections, failures);
+        ValidatePositive("Limits:MaxConnectionsPerIp", limits.MaxConnectionsPerIp, failures);
+        ValidatePositive("Limits:ReadBytesPerSecond", limits.ReadBytesPerSecond, failures);
+        ValidatePositive("Limits:ReadBurstBytes", limits.ReadBurstBytes, failures);
+        ValidatePositive("Limits:AuthFailuresBeforeDelay", limits.AuthFailuresBeforeDelay, failures);
+        ValidatePositive("Limits:AuthMaxDelaySeconds", limits.AuthMaxDelaySeconds, failures);
+        ValidatePositive("Limits:AuthFailureWindowSeconds", limits.AuthFailureWindowSeconds, failures);
+        ValidatePositive("Limits:AuthThrottleEntries", limits.AuthThrottleEntries, failures);
+        if (limits.MaxAuthAttemptsPerStream is < 3 or > 6)
+        {
+            // RFC 6120 §6.4.5: "at least 2 and no more than 5" retries after the first attempt.
+            failures.Add($"Limits:MaxAuthAttemptsPerStream must be 3 to 6 (RFC 6120 §6.4.5 allows 2 to 5 retries; is {limits.MaxAuthAttemptsPerStream}).");
+        }
+
+        ValidatePositive("Limits:RegistrationsPerIpPerHour", limits.RegistrationsPerIpPerHour, failures);
+        ValidatePositive("Limits:MaxElementsPerStanza", limits.MaxElementsPerStanza, failures);
+        ValidatePositive("Limits:MaxAttributesPerElement", limits.MaxAttributesPerElement, failures);
+        ValidatePositive("Limits:MaxAttributeValueBytes", limits.MaxAttributeValueBytes, failures);
+        ValidatePositive("Limits:MaxTextBytes", limits.MaxTextBytes, failures);
     }
 
     private static void ValidateDomains(ParleyOptions options, List<string> failures)

@@ -78,6 +78,9 @@ public static class ServerHost
         services.AddSingleton<ServerTls>();
         services.AddFederation();
         services.AddSingleton<C2sConnectionHandler>();
+        services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<AuthThrottle>();
+        services.AddSingleton<RegistrationThrottle>();
         services.AddSingleton<NegotiationServices>();
         services.TryAddSingleton<ISessionDirectory, LocalSessionDirectory>();
         services.TryAddSingleton<IRemoteRouter>(sp => sp.GetRequiredService<IOptions<ParleyOptions>>().Value.S2s.Port == 0

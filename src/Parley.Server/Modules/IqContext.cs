@@ -11,6 +11,7 @@ namespace Parley.Server.Modules;
 /// <param name="To">The addressed entity: a hosted domain or an account's bare JID.</param>
 /// <param name="Domain">The hosted domain of the stream.</param>
 /// <param name="IsSecure">Whether the stream is encrypted (or plaintext was explicitly allowed).</param>
+/// <param name="RemoteAddress">The sender's source address before authentication (for per-address limits); null otherwise or when unknown.</param>
 internal sealed record IqContext(
     Element Iq,
     Element Payload,
@@ -19,4 +20,5 @@ internal sealed record IqContext(
     Addressed Addressed,
     string Domain,
     bool IsSecure,
-    CancellationToken CancellationToken);
+    CancellationToken CancellationToken,
+    System.Net.IPAddress? RemoteAddress = null);

@@ -86,7 +86,7 @@ internal sealed partial class C2sNegotiator
         }
 
         var domain = Jid.Create(null, _domain!);
-        var reply = await handler(new IqContext(iq, payload, null, domain, Addressed.Unauthenticated, _domain!, IsSecure || PlaintextAllowed, cancellationToken))
+        var reply = await handler(new IqContext(iq, payload, null, domain, Addressed.Unauthenticated, _domain!, IsSecure || PlaintextAllowed, cancellationToken, endpoint.RemoteAddress))
             .ConfigureAwait(false);
         output.Send(reply.Error is { } error ? Stanza.ErrorReply(iq, error) : Stanza.IqResult(iq, reply.Payload));
         return true;

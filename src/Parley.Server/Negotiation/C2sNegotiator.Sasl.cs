@@ -86,6 +86,8 @@ internal sealed partial class C2sNegotiator
             case SaslStepKind.Success:
                 _exchange = null;
                 _account = Jid.Create(step.Username, _domain!);
+                await HoldOutcomeAsync(_account.ToString(), cancellationToken).ConfigureAwait(false);
+                services.AuthThrottle.Succeeded(_account.ToString());
                 NegotiationLog.Authenticated(services.Logger, endpoint.ConnectionId, _account.ToString(), _mechanism!);
                 // RFC 6120 §6.4.6: additional data goes in <success/>; an empty element when there is none.
                 output.Send(new Element("success", Namespaces.Sasl).AddText(step.Data.IsEmpty ? "" : Convert.ToBase64String(step.Data.Span)));
@@ -94,8 +96,32 @@ internal sealed partial class C2sNegotiator
 
             default:
                 _exchange = null;
+                if (step.Condition == SaslFailureCondition.NotAuthorized)
+                {
+                    // Counted per source and per account tried, known or not, so the delay tells nothing about existence.
+                    var hold = HoldOutcomeAsync(_triedAccount, cancellationToken);
+                    services.AuthThrottle.Failed(endpoint.RemoteAddress, _triedAccount);
+                    await hold.ConfigureAwait(false);
+                }
+
                 return Failed(step.Condition);
         }
+    }
+
+    /// <summary>
+    /// Holds the outcome of an attempt while the source or account is throttled (Limits:AuthFailuresBeforeDelay):
+    /// the same wait before success and failure, so a guesser cannot stop waiting early and infer a failure.
+    /// </summary>
+    private Task HoldOutcomeAsync(string? account, CancellationToken cancellationToken)
+    {
+        var delay = services.AuthThrottle.Delay(endpoint.RemoteAddress, account);
+        if (delay <= TimeSpan.Zero)
+        {
+            return Task.CompletedTask;
+        }
+
+        NegotiationLog.AuthenticationDelayed(services.Logger, endpoint.ConnectionId, delay.TotalSeconds);
+        return Task.Delay(delay, services.AuthThrottle.Time, cancellationToken);
     }
 
     /// <summary>
@@ -108,10 +134,11 @@ internal sealed partial class C2sNegotiator
         var failure = new Element("failure", Namespaces.Sasl);
         failure.AddElement(ConditionNames<SaslFailureCondition>.Name(condition));
         output.Send(failure);
-        if (condition != SaslFailureCondition.Aborted && ++_failedAttempts >= NegotiationServices.MaxAuthenticationAttempts)
+        if (condition != SaslFailureCondition.Aborted && ++_failedAttempts >= services.Options.Limits.MaxAuthAttemptsPerStream)
         {
-            // RFC 6120 §6.4.5: after the allowed retries the stream is closed.
-            return NegotiationAction.CloseStream;
+            // RFC 6120 §6.4.5: past the allowed retries the receiving entity MUST return a stream error,
+            // which SHOULD be <policy-violation/>; the <failure/> above is written first.
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "Too many failed authentication attempts");
         }
 
         return NegotiationAction.None;
@@ -121,8 +148,11 @@ internal sealed partial class C2sNegotiator
     {
         if (!Jid.TryParse($"{username}@{_domain}", out var account))
         {
+            _triedAccount = username;
             return null;
         }
+
+        _triedAccount = account.ToString();
 
         return await services.Accounts.FindCredentialAsync(account, hash, cancellationToken).ConfigureAwait(false);
     }

@@ -15,11 +15,9 @@ internal sealed class NegotiationServices(
     ISessionDirectory sessions,
     ModuleDispatcher modules,
     ServerSecret secret,
+    AuthThrottle authThrottle,
     ILogger<C2sNegotiator> logger)
 {
-    /// <summary>RFC 6120 §6.4.5: a reasonable number of retries (2 to 5) before the stream is closed.</summary>
-    public const int MaxAuthenticationAttempts = 5;
-
     public ParleyOptions Options { get; } = options.Value;
 
     public HostedDomains Domains { get; } = domains;
@@ -34,4 +32,7 @@ internal sealed class NegotiationServices(
     public ModuleDispatcher Modules { get; } = modules;
 
     public ILogger Logger { get; } = logger;
+
+    /// <summary>Delays failed authentications per source address and account (Limits:AuthFailuresBeforeDelay).</summary>
+    public AuthThrottle AuthThrottle { get; } = authThrottle;
 }

@@ -11,6 +11,9 @@ internal interface ISessionEndpoint
 {
     string ConnectionId { get; }
 
+    /// <summary>The peer's source address as the limits count it (IPv6 per /64); null when the transport has none.</summary>
+    System.Net.IPAddress? RemoteAddress { get; }
+
     /// <summary>Queues a stanza for the writer; false when the connection is closing or too slow (it is then being closed).</summary>
     bool TrySend(Element stanza);
 

@@ -18,5 +18,14 @@ public sealed record XmlLimits
     /// <summary>Bytes of the stream header (the opening &lt;stream:stream&gt; tag); the XML declaration before it is bounded separately by the same number. Default 4 KiB.</summary>
     public int MaxStreamHeaderBytes { get; init; } = 4096;
 
+    /// <summary>Elements in one stanza, the stanza's own element included. Default 4096.</summary>
+    public int MaxElements { get; init; } = 4096;
+
+    /// <summary>UTF-8 bytes of one attribute value, after character and entity references are resolved. Default 16 KiB.</summary>
+    public int MaxAttributeValueBytes { get; init; } = 16 * 1024;
+
+    /// <summary>UTF-8 bytes of one run of character data inside a stanza (between two tags), after references are resolved. Default 256 KiB.</summary>
+    public int MaxTextBytes { get; init; } = 256 * 1024;
+
     public static XmlLimits Default { get; } = new();
 }

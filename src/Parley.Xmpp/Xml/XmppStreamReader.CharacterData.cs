@@ -149,6 +149,11 @@ public sealed partial class XmppStreamReader
 
         if (b == _quote)
         {
+            if (_value.Length > Limits.MaxAttributeValueBytes)
+            {
+                throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "attribute value too long");
+            }
+
             var isNamespace = _attributePrefix == "xmlns" || (_attributePrefix is null && _attributeLocal == "xmlns");
             _rawAttributes.Add(new RawAttribute(_attributePrefix, _attributeLocal, AttributeValueString(isNamespace)));
             _sawSpace = false;

@@ -34,6 +34,7 @@ public sealed partial class XmppStreamReader
     private XmlStreamEvent _event;
     private bool _closePending;
     private bool _rootOpen;
+    private int _elements;
 
     public XmppStreamReader(XmlLimits? limits = null)
     {
@@ -45,6 +46,9 @@ public sealed partial class XmppStreamReader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxAttributes, nameof(limits));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxNameLength, nameof(limits));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxStreamHeaderBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxElements, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxAttributeValueBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxTextBytes, nameof(limits));
     }
 
     public XmlLimits Limits { get; }
@@ -165,6 +169,16 @@ public sealed partial class XmppStreamReader
         if (!isRoot && _open.Count + 1 > Limits.MaxDepth)
         {
             throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "elements nested too deeply");
+        }
+
+        if (!isRoot)
+        {
+            // Bytes alone bound a stanza's size, not the objects it becomes: count its elements too.
+            _elements = _open.Count == 0 ? 1 : _elements + 1;
+            if (_elements > Limits.MaxElements)
+            {
+                throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "too many elements in one stanza");
+            }
         }
 
         _scope.Push();
@@ -325,6 +339,11 @@ public sealed partial class XmppStreamReader
     {
         if (_text.Length > 0)
         {
+            if (_text.Length > Limits.MaxTextBytes)
+            {
+                throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "text too long");
+            }
+
             _open[^1].Add(new TextNode(System.Text.Encoding.UTF8.GetString(_text.Span)));
             _text.Clear();
         }

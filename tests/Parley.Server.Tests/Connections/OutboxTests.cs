@@ -17,6 +17,7 @@ public sealed class OutboxTests
         await using var server = await TestServer.StartAsync(("AllowPlaintextAuth", "true"), ("Limits:OutboundQueueLength", "16"));
         await server.CreateAccountAsync("juliet", "secret");
         await server.CreateAccountAsync("romeo", "secret");
+        await server.CreateAccountAsync("nurse", "secret");
 
         // Juliet's connection runs over in-memory pipes whose output holds only 4 KiB unread, so
         // the server's writer stalls as soon as the test stops reading.
@@ -34,6 +35,8 @@ public sealed class OutboxTests
 
         await using var romeo = await RawStream.ConnectAsync(server.C2s);
         await romeo.LoginAsync("romeo", "secret");
+        await using var nurse = await RawStream.ConnectAsync(server.C2s);
+        await nurse.LoginAsync("nurse", "secret", "ward");
         var body = new string('x', 1024);
         var flood = new StringBuilder();
         for (var i = 0; i < 100; i++)
@@ -45,6 +48,10 @@ public sealed class OutboxTests
         // Romeo's stanzas are routed in order: once his ping is answered, every message was offered to Juliet.
         await romeo.SendAsync("<iq type='get' id='after'><ping xmlns='urn:xmpp:ping'/></iq>");
         Assert.Equal("after", (await romeo.ExpectStanzaAsync("iq")).GetAttribute("id"));
+
+        // Meanwhile the stalled reader slows no one: another recipient gets Romeo's next message at once.
+        await romeo.SendAsync("<message to='nurse@localhost/ward' type='chat' id='meanwhile'><body>still here</body></message>");
+        Assert.Equal("meanwhile", (await nurse.ExpectStanzaAsync("message")).GetAttribute("id"));
 
         var rest = await ReadUntilAsync(output.Reader, "</stream:stream>");
         Assert.Contains("<policy-violation", rest, StringComparison.Ordinal);

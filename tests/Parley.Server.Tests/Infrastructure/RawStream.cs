@@ -36,9 +36,10 @@ internal sealed class RawStream : IAsyncDisposable
 
     public SslStream? Tls => _stream as SslStream;
 
-    public static async Task<RawStream> ConnectAsync(IPEndPoint endPoint, bool directTls = false)
+    /// <param name="localAddress">The source address to connect from (e.g. 127.0.0.2, for per-address limits); any when null.</param>
+    public static async Task<RawStream> ConnectAsync(IPEndPoint endPoint, bool directTls = false, IPAddress? localAddress = null)
     {
-        var tcp = new TcpClient();
+        var tcp = localAddress is null ? new TcpClient() : new TcpClient(new IPEndPoint(localAddress, 0));
         await tcp.ConnectAsync(endPoint);
         var raw = new RawStream(tcp, tcp.GetStream());
         if (directTls)

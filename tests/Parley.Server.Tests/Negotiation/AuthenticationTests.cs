@@ -127,9 +127,10 @@ public sealed class AuthenticationTests
 
     [Fact]
     [Trait("Conformance", "RFC 6120 §6.4.5")]
-    public async Task Too_many_failures_close_the_stream()
+    public async Task Too_many_failures_end_the_stream_with_policy_violation()
     {
-        await using var server = await TestServer.StartAsync();
+        // The cross-stream delay is tested in Limits/AuthThrottleTests; here only the per-stream count.
+        await using var server = await TestServer.StartAsync(("Limits:AuthFailuresBeforeDelay", "100"));
         await using var client = await RawStream.ConnectAsync(server.C2s);
         await client.SecureAsync();
         for (var i = 0; i < 5; i++)
@@ -138,7 +139,8 @@ public sealed class AuthenticationTests
             Assert.True(failure.Is("failure", Namespaces.Sasl));
         }
 
-        await client.ExpectClosedAsync();
+        // RFC 6120 §6.4.5: past the retries the receiving entity MUST return a stream error, SHOULD be policy-violation.
+        await client.ExpectStreamErrorAsync(StreamErrorCondition.PolicyViolation);
     }
 
     [Fact]

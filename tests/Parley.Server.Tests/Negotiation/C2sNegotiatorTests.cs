@@ -25,7 +25,8 @@ public sealed class C2sNegotiatorTests : IDisposable
 
     public C2sNegotiatorTests()
     {
-        var options = Options.Create(new ParleyOptions { Domains = ["localhost"], DataDirectory = _data });
+        // No authentication delay here: the throttle has its own tests (Limits/AuthThrottleTests).
+        var options = Options.Create(new ParleyOptions { Domains = ["localhost"], DataDirectory = _data, Limits = { AuthFailuresBeforeDelay = 100 } });
         _services = new NegotiationServices(
             options,
             new HostedDomains(options),
@@ -33,6 +34,7 @@ public sealed class C2sNegotiatorTests : IDisposable
             _sessions,
             new ModuleDispatcher([new PingModule()]),
             new ServerSecret(options),
+            new AuthThrottle(options, TimeProvider.System),
             NullLogger<C2sNegotiator>.Instance);
         _accounts.CreateAsync(Jid.Create("juliet", "localhost"), [ScramCredential.Derive(ScramHash.Sha256, "secret")]).GetAwaiter().GetResult();
     }
@@ -140,16 +142,21 @@ public sealed class C2sNegotiatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Wrong_password_fails_and_the_fifth_failure_closes()
+    [Trait("Conformance", "RFC 6120 §6.4.5")]
+    public async Task Wrong_password_fails_and_the_fifth_failure_ends_the_stream_with_policy_violation()
     {
         var (negotiator, endpoint) = Create(directTls: true);
         negotiator.OnStreamOpened(Header(), Namespaces.Client);
-        for (var i = 1; i <= 5; i++)
+        for (var i = 1; i <= 4; i++)
         {
-            var action = await negotiator.OnElementAsync(Plain("juliet", "wrong"), default);
+            Assert.Equal(NegotiationAction.None, await negotiator.OnElementAsync(Plain("juliet", "wrong"), default));
             Assert.NotNull(endpoint.Sent[^1].Child("not-authorized", Namespaces.Sasl));
-            Assert.Equal(i == 5 ? NegotiationAction.CloseStream : NegotiationAction.None, action);
         }
+
+        // RFC 6120 §6.4.5: past the retries, a stream error (SHOULD be policy-violation); the failure still goes first.
+        var error = await Assert.ThrowsAsync<StreamErrorException>(() => negotiator.OnElementAsync(Plain("juliet", "wrong"), default).AsTask());
+        Assert.Equal(StreamErrorCondition.PolicyViolation, error.Condition);
+        Assert.NotNull(endpoint.Sent[^1].Child("not-authorized", Namespaces.Sasl));
     }
 
     private sealed class RecordingEndpoint : ISessionEndpoint, INegotiationOutput
@@ -161,6 +168,8 @@ public sealed class C2sNegotiatorTests : IDisposable
         public StreamErrorCondition? Terminated { get; private set; }
 
         public string ConnectionId => "test";
+
+        public System.Net.IPAddress? RemoteAddress => null;
 
         public bool TrySend(Element stanza)
         {

@@ -14,7 +14,7 @@ namespace Parley.Server.Modules.Register;
 /// XEP-0077 in-band registration: account creation before authentication, password change and
 /// account removal after. Registered only when AllowRegistration is true.
 /// </summary>
-internal sealed class RegisterModule(AccountService accounts, ISessionDirectory sessions, ILogger<RegisterModule> logger) : IXmppModule
+internal sealed class RegisterModule(AccountService accounts, ISessionDirectory sessions, RegistrationThrottle throttle, ILogger<RegisterModule> logger) : IXmppModule
 {
     public void Map(ModuleMap map)
     {
@@ -101,6 +101,13 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
             return IqReply.Fail(StanzaErrorCondition.NotAcceptable);
         }
 
+        if (!throttle.Allows(context.RemoteAddress))
+        {
+            // Limits:RegistrationsPerIpPerHour. XEP-0077 names no condition for this; RFC 6120 §8.3.3.12
+            // policy-violation with type 'wait' says a local policy refused it and a later retry may work.
+            return new IqReply(null, new StanzaError(StanzaErrorType.Wait, StanzaErrorCondition.PolicyViolation, "Too many registrations from your address; try again later"));
+        }
+
         Jid account;
         try
         {
@@ -122,6 +129,7 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
                 return IqReply.Fail(StanzaErrorCondition.NotAcceptable);
         }
 
+        throttle.Registered(context.RemoteAddress);
         ModuleLog.Registered(logger, account.ToString());
         return IqReply.Empty;
     }
