@@ -53,6 +53,8 @@ internal sealed class ServerTls(CertificateProvider certificates)
             throw;
         }
 
+        // Before the first read or write: idle sessions then hold no TLS record buffers.
+        TlsIdleBuffers.Release(ssl);
         var endPoint = EndPointBinding(certificate);
         var unique = ssl.SslProtocol == SslProtocols.Tls12 ? UniqueBinding(ssl) : null;
         return (ssl, new TlsState(type => type switch

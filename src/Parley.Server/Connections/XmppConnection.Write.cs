@@ -17,9 +17,11 @@ internal sealed partial class XmppConnection
         var token = _writeAbort.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            // No token here: completing the outbox (CloseAsync) wakes this wait, and a token would keep a
+            // cancellation registration alive for every idle connection. The token ends a blocked flush.
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (reader.TryRead(out var item))
+                while (!token.IsCancellationRequested && reader.TryRead(out var item))
                 {
                     switch (item.Kind)
                     {
