@@ -13,7 +13,7 @@ internal sealed partial class XmppConnection
 
     private async Task WriteLoopAsync()
     {
-        var reader = _outbox.Reader;
+        var reader = _outbox;
         var token = _writeAbort.Token;
         try
         {
@@ -62,7 +62,7 @@ internal sealed partial class XmppConnection
     {
         // From here on, stanzas routed to this connection are refused (TrySend is false), not an overflow.
         _closing = true;
-        _outbox.Writer.TryComplete();
+        _outbox.TryComplete();
         if (writeLoop is not null)
         {
             if (_outboxOverflowed)
