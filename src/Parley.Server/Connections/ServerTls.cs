@@ -30,16 +30,23 @@ internal sealed class ServerTls(CertificateProvider certificates)
         ["1.2.840.10045.4.3.4"] = HashAlgorithmName.SHA512,
     }.ToFrozenDictionary();
 
+    // Built once: given only the certificate, SslStream makes a context (a certificate copy and its chain)
+    // for every handshake, and on Linux a new OpenSSL context too, which idle TLS sessions then keep.
+    private CertificateContext? _context;
+
     public async Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, CancellationToken cancellationToken)
     {
         var certificate = certificates.GetCertificate();
+        var context = _context is { } built && ReferenceEquals(built.Certificate, certificate)
+            ? built.Context
+            : (_context = new CertificateContext(certificate, SslStreamCertificateContext.Create(certificate, additionalCertificates: null))).Context;
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
             await ssl.AuthenticateAsServerAsync(
                 new SslServerAuthenticationOptions
                 {
-                    ServerCertificate = certificate,
+                    ServerCertificateContext = context,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     ClientCertificateRequired = false,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
@@ -100,4 +107,6 @@ internal sealed class ServerTls(CertificateProvider certificates)
         var colon = data.IndexOf((byte)':');
         return colon >= 0 && data[..colon].SequenceEqual("tls-unique"u8) ? data[(colon + 1)..].ToArray() : data.ToArray();
     }
+
+    private sealed record CertificateContext(X509Certificate2 Certificate, SslStreamCertificateContext Context);
 }
