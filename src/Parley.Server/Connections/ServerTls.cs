@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Net;
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Authentication;
 using System.Security.Authentication.ExtendedProtection;
@@ -34,6 +35,11 @@ internal sealed class ServerTls(CertificateProvider certificates)
         ["1.2.840.10045.4.3.4"] = HashAlgorithmName.SHA512,
     }.ToFrozenDictionary();
 
+    // Built once per certificate: given only the certificate, SslStream makes a context (a certificate
+    // copy and its chain) for every handshake, and on Linux a new OpenSSL context too, which idle TLS
+    // sessions then keep.
+    private readonly ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> _contexts = new();
+
     public Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, string? streamDomain, CancellationToken cancellationToken) =>
         AuthenticateAsync(transport, directTls, streamDomain, serverToServer: false, cancellationToken);
 
@@ -50,18 +56,22 @@ internal sealed class ServerTls(CertificateProvider certificates)
         try
         {
             await ssl.AuthenticateAsServerAsync(
-                new SslServerAuthenticationOptions
+                (_, hello, _, _) =>
                 {
                     // The certificate of the domain the peer names: by SNI (RFC 6066 §3, XEP-0368 §3)
                     // when it has one of its own, else by the stream's `to`, else the default one.
-                    ServerCertificateSelectionCallback = (_, serverName) => certificate =
-                        certificates.TryGetDomainCertificate(serverName, out var named) ? named : certificates.GetCertificate(streamDomain),
-                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificateRequired = serverToServer,
-                    RemoteCertificateValidationCallback = serverToServer ? static (_, _, _, _) => true : null,
-                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    ApplicationProtocols = directTls ? (serverToServer ? ServerAlpn : Alpn) : null,
+                    certificate = certificates.TryGetDomainCertificate(hello.ServerName, out var named) ? named : certificates.GetCertificate(streamDomain);
+                    return ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = _contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null)),
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        ClientCertificateRequired = serverToServer,
+                        RemoteCertificateValidationCallback = serverToServer ? static (_, _, _, _) => true : null,
+                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        ApplicationProtocols = directTls ? (serverToServer ? ServerAlpn : Alpn) : null,
+                    });
                 },
+                null,
                 cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -70,6 +80,8 @@ internal sealed class ServerTls(CertificateProvider certificates)
             throw;
         }
 
+        // Before the first read or write: idle sessions then hold no TLS record buffers.
+        TlsIdleBuffers.Release(ssl);
         var endPoint = EndPointBinding(certificate ?? certificates.GetCertificate(streamDomain));
         var unique = ssl.SslProtocol == SslProtocols.Tls12 ? UniqueBinding(ssl) : null;
         return (ssl, new TlsState(type => type switch

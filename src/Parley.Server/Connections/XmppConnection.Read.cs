@@ -140,7 +140,7 @@ internal sealed partial class XmppConnection
     {
         var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_outbox.Writer.TryWrite(new Outgoing(OutgoingKind.Barrier, Paused: paused, Resume: resume.Task)))
+        if (!_outbox.TryWrite(new Outgoing(OutgoingKind.Barrier, Paused: paused, Resume: resume.Task)))
         {
             throw new StreamErrorException(StreamErrorCondition.ResourceConstraint);
         }

@@ -13,13 +13,15 @@ internal sealed partial class XmppConnection
 
     private async Task WriteLoopAsync()
     {
-        var reader = _outbox.Reader;
+        var reader = _outbox;
         var token = _writeAbort.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            // No token here: completing the outbox (CloseAsync) wakes this wait, and a token would keep a
+            // cancellation registration alive for every idle connection. The token ends a blocked flush.
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (reader.TryRead(out var item))
+                while (!token.IsCancellationRequested && reader.TryRead(out var item))
                 {
                     switch (item.Kind)
                     {
@@ -60,7 +62,7 @@ internal sealed partial class XmppConnection
     {
         // From here on, stanzas routed to this connection are refused (TrySend is false), not an overflow.
         _closing = true;
-        _outbox.Writer.TryComplete();
+        _outbox.TryComplete();
         if (writeLoop is not null)
         {
             if (_outboxOverflowed)

@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Net.Security;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -30,7 +29,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
 
     private readonly ConnectionContext _context;
     private readonly C2sConnectionHandler _server;
-    private readonly Channel<Outgoing> _outbox;
+    private readonly Outbox _outbox;
     private readonly XmppStreamReader _xml;
     private readonly IStreamRole _role;
     private readonly CancellationTokenSource _abort = new();
@@ -59,11 +58,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         _output = context.Transport.Output;
         var limits = server.Options.Limits;
         // Negotiation queues a few items back to back (header, features), so the queue never goes below 16.
-        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(Math.Max(limits.OutboundQueueLength, MinimumOutboundQueueLength))
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbox = new Outbox(Math.Max(limits.OutboundQueueLength, MinimumOutboundQueueLength));
         _xml = new XmppStreamReader(new XmlLimits
         {
             MaxStanzaBytes = limits.MaxStanzaBytes,
@@ -184,7 +179,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
 
     private bool Enqueue(Outgoing item)
     {
-        if (_outbox.Writer.TryWrite(item))
+        if (_outbox.TryWrite(item))
         {
             return true;
         }

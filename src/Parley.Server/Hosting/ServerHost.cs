@@ -71,6 +71,7 @@ public static class ServerHost
     private static void AddXmppServer(IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<OpenFileLimit>();
         services.AddSingleton<Heartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<Heartbeat>());
         services.AddSingleton(sp => new ListenerEndpoints(sp.GetRequiredService<ILogger<ListenerEndpoints>>(), sp.GetRequiredService<IOptions<ParleyOptions>>()));

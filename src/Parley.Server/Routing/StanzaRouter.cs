@@ -42,7 +42,7 @@ internal sealed class StanzaRouter(
 
         var toAttribute = stanza.GetAttribute("to");
         Jid? to = null;
-        if (toAttribute is not null && !Jid.TryParse(toAttribute, out to))
+        if (toAttribute is not null && !origin.TryParseAddressee(toAttribute, out to))
         {
             // RFC 6120 §8.3.3.8: an address that does not prepare is jid-malformed.
             Unhandled.Bounce(origin, stanza, StanzaErrorCondition.JidMalformed);

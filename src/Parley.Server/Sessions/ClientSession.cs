@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Xml;
 
@@ -10,6 +11,11 @@ namespace Parley.Server.Sessions;
 internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint)
 {
     private volatile Element? _presence;
+
+    // The last 'to' this session addressed, as received and as parsed: a client sends to the same few
+    // addresses over and over, and preparing one allocates the JID and its parts (RFC 7622 §3).
+    private string? _lastAddresseeText;
+    private Jid? _lastAddressee;
 
     public Jid Jid { get; } = jid;
 
@@ -38,4 +44,25 @@ internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint)
     }
 
     public bool Send(Element stanza) => Endpoint.TrySend(stanza);
+
+    /// <summary>
+    /// <see cref="Jid.TryParse"/> for the 'to' of a stanza this session sent, reusing the last result
+    /// when the text is the same. Called only by the router on the session's own read loop.
+    /// </summary>
+    public bool TryParseAddressee(string text, [NotNullWhen(true)] out Jid? jid)
+    {
+        if (_lastAddressee is { } last && string.Equals(text, _lastAddresseeText, StringComparison.Ordinal))
+        {
+            jid = last;
+            return true;
+        }
+
+        if (!Jid.TryParse(text, out jid))
+        {
+            return false;
+        }
+
+        (_lastAddresseeText, _lastAddressee) = (text, jid);
+        return true;
+    }
 }

@@ -2,10 +2,14 @@ using System.Buffers;
 
 namespace Parley.Xmpp.Xml;
 
-/// <summary>A growable byte buffer on pooled arrays, reused across tokens and stanzas.</summary>
+/// <summary>
+/// A growable byte buffer on pooled arrays, reused across tokens and stanzas. It holds no array
+/// until the first byte arrives and gives its array back on <see cref="Release"/>, so an idle
+/// stream holds none (per-session memory matters with thousands of idle connections).
+/// </summary>
 internal sealed class ByteBuffer(int initialCapacity)
 {
-    private byte[] _array = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    private byte[] _array = [];
     private readonly int _initialCapacity = initialCapacity;
 
     public int Length { get; private set; }
@@ -44,16 +48,33 @@ internal sealed class ByteBuffer(int initialCapacity)
         Length = 0;
         if (_array.Length > 16 * _initialCapacity)
         {
-            ArrayPool<byte>.Shared.Return(_array);
-            _array = ArrayPool<byte>.Shared.Rent(_initialCapacity);
+            ReturnArray();
+        }
+    }
+
+    /// <summary>Gives the array back to the pool when the buffer is empty; the next byte rents one again.</summary>
+    public void Release()
+    {
+        if (Length == 0)
+        {
+            ReturnArray();
         }
     }
 
     private void Grow(int needed)
     {
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, Length + needed));
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_array.Length * 2, Length + needed), _initialCapacity));
         Span.CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_array);
+        ReturnArray();
         _array = bigger;
+    }
+
+    private void ReturnArray()
+    {
+        if (_array.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = [];
+        }
     }
 }

@@ -83,10 +83,12 @@ public static class ElementWriter
             WriteAscii(output, "'");
         }
 
+        // Indexed loops: foreach over the IReadOnlyList would box the list's enumerator (56 bytes per element written).
         var prefixes = new PrefixMap();
-        foreach (var attribute in element.Attributes)
+        var attributes = element.Attributes;
+        for (var i = 0; i < attributes.Count; i++)
         {
-            WriteAttribute(output, attribute, ref prefixes);
+            WriteAttribute(output, attributes[i], ref prefixes);
         }
 
         var nodes = element.Nodes;
@@ -97,8 +99,9 @@ public static class ElementWriter
         }
 
         WriteAscii(output, ">");
-        foreach (var node in nodes)
+        for (var i = 0; i < nodes.Count; i++)
         {
+            var node = nodes[i];
             if (node is Element child)
             {
                 WriteElement(output, child, element.Namespace);

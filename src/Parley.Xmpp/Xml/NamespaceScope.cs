@@ -3,9 +3,10 @@ namespace Parley.Xmpp.Xml;
 /// <summary>Prefix bindings in scope (Namespaces in XML §6), pushed and popped with elements.</summary>
 internal sealed class NamespaceScope
 {
-    private (string Prefix, string Uri)[] _bindings = new (string, string)[16];
+    // Small at first: a stream binds two prefixes and a stanza seldom more than a few; both grow on demand.
+    private (string Prefix, string Uri)[] _bindings = new (string, string)[4];
     private int _count;
-    private int[] _marks = new int[16];
+    private int[] _marks = new int[8];
     private int _depth;
 
     public void Push()

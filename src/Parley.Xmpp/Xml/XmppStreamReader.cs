@@ -25,10 +25,11 @@ public sealed partial class XmppStreamReader
     private readonly List<Element> _open = [];
 
     // Raw qualified names of the open elements, root first, to match end tags byte for byte.
-    private readonly ByteBuffer _openNames = new(256);
+    private readonly ByteBuffer _openNames = new(64);
     private int[] _openNameStarts = new int[16];
 
-    private char[] _chars = new char[256];
+    // Rented on demand and given back whenever the reader runs out of input (ReleaseIdleBuffers).
+    private char[] _chars = [];
     private string? _tagPrefix;
     private string _tagLocal = "";
     private XmlStreamEvent _event;
@@ -108,7 +109,25 @@ public sealed partial class XmppStreamReader
 
         buffer = buffer.Slice(buffer.End);
         streamEvent = default;
+        ReleaseIdleBuffers();
         return false;
+    }
+
+    /// <summary>
+    /// All input is consumed and the caller will wait for more, possibly for minutes on an idle
+    /// stream: the scratch buffers that hold nothing go back to the pool (they are rented again
+    /// by the next token), so thousands of idle streams do not each keep ~2 KiB of them.
+    /// </summary>
+    private void ReleaseIdleBuffers()
+    {
+        _text.Release();
+        _value.Release();
+        _token.Release();
+        if (_chars.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = [];
+        }
     }
 
     /// <summary>Splits and interns the qualified name held in <paramref name="token"/> (Namespaces in XML §4 QName).</summary>
@@ -139,7 +158,14 @@ public sealed partial class XmppStreamReader
     {
         if (_chars.Length < utf8.Length)
         {
-            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+            // UTF-8 never decodes to more UTF-16 code units than it has bytes.
+            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(utf8.Length, 64));
+            if (_chars.Length > 0)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+            }
+
+            _chars = bigger;
         }
 
         return _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, _chars));
