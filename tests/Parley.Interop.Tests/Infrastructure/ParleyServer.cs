@@ -46,6 +46,26 @@ public sealed class ParleyServer : IAsyncLifetime
         await _server.WaitForLineAsync(line => line.Contains("Parley is ready", StringComparison.Ordinal), StartTimeout);
     }
 
+    /// <summary>SIGKILL (issue #5 faults): the process dies mid-work; <see cref="InitializeAsync"/> starts it again on the same data and ports.</summary>
+    public async Task KillAsync()
+    {
+        await _server!.KillAsync();
+        await _server.DisposeAsync();
+        _server = null;
+    }
+
+    /// <summary>SIGTERM: the graceful stop; returns the exit code and how long the process took to exit.</summary>
+    public async Task<(int ExitCode, TimeSpan Elapsed)> TerminateAsync(TimeSpan bound)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await _server!.TerminateAsync();
+        var exitCode = await _server.WaitForExitAsync(bound);
+        var elapsed = clock.Elapsed;
+        await _server.DisposeAsync();
+        _server = null;
+        return (exitCode, elapsed);
+    }
+
     public async Task DisposeAsync()
     {
         if (_server is not null)
