@@ -20,6 +20,7 @@ cleanup() {
         kill -TERM "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
     fi
+    cp "$data/server.log" /tmp/parley-soak-server.log 2>/dev/null || true
     rm -rf "$data"
 }
 trap cleanup EXIT
@@ -46,8 +47,7 @@ grep -q "Parley is ready" "$data/server.log" || { echo "soak: server did not sta
 echo "soak: $duration s, $concurrency concurrent connections, server pid $server_pid on port $port"
 status=0
 dotnet "$soak" --pid "$server_pid" --port "$port" --duration "$duration" --concurrency "$concurrency" "$@" || status=$?
-if grep -qE "fail|crit" "$data/server.log"; then
-    echo "soak: server log (errors):"
-    grep -E "fail|crit" "$data/server.log" | head -20
-fi
+errors="$(grep -cE "^[0-9:]* (fail|crit):" "$data/server.log" || true)"
+echo "soak: the server logged $errors error lines (the log is kept in /tmp/parley-soak-server.log)"
+grep -E "^[0-9:]* (fail|crit):" "$data/server.log" | sed "s/^[0-9:]* //" | cut -c1-160 | sort | uniq -c | sort -rn | head -10 || true
 exit "$status"
