@@ -116,8 +116,8 @@ internal static class Program
 
     /// <summary>
     /// Samples once the server has had time to release what the churn left: polls each second for
-    /// up to 30 s until descriptors and threads stop falling (or are back at the baseline); idle
-    /// thread-pool threads retire after about 20 s.
+    /// up to 30 s until sockets and threads are back at the baseline (idle thread-pool threads
+    /// retire after about 20 s); the baseline itself is taken once nothing changes for 5 s.
     /// </summary>
     private static async Task<ProcessSample> SettledAsync(string label, SoakSettings settings, ProcessSample? baseline)
     {
@@ -126,7 +126,10 @@ internal static class Program
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             var now = ProcessSample.Take(label, settings.Pid);
-            if ((baseline is { } b && now.OpenFds <= b.OpenFds && now.Threads <= b.Threads) || (now.OpenFds == previous.OpenFds && now.Threads == previous.Threads && i >= 4))
+            var settled = baseline is { } b
+                ? now.Sockets <= b.Sockets && now.Threads <= b.Threads
+                : now.OpenFds == previous.OpenFds && now.Threads == previous.Threads && i >= 4;
+            if (settled)
             {
                 return now;
             }
