@@ -83,9 +83,15 @@ public sealed class StorageOptions
 
     /// <summary>
     /// A Microsoft.Data.Sqlite connection string. Default empty: &lt;DataDirectory&gt;/parley.db. Parley
-    /// sets WAL journal mode and a 10 s busy timeout either way, so `parley user` can run beside the server.
+    /// sets WAL journal mode and the busy timeout below either way, so `parley user` can run beside the server.
     /// </summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// How long a database call waits for a lock another process holds before it fails (default 10 s).
+    /// A failed call becomes an internal-server-error stanza error and a log line; the server keeps serving.
+    /// </summary>
+    public int BusyTimeoutSeconds { get; set; } = Storage.SqliteProvider.DefaultBusyTimeoutSeconds;
 }
 
 public sealed class LimitOptions

@@ -45,6 +45,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             failures.Add($"Storage:Provider '{options.Storage.Provider}' is not supported; use 'sqlite'.");
         }
 
+        ValidatePositive("Storage:BusyTimeoutSeconds", options.Storage.BusyTimeoutSeconds, failures);
         ValidatePositive("Limits:MaxStanzaBytes", options.Limits.MaxStanzaBytes, failures);
         ValidatePositive("Limits:MaxDepth", options.Limits.MaxDepth, failures);
         ValidatePositive("Limits:NegotiationTimeoutSeconds", options.Limits.NegotiationTimeoutSeconds, failures);

@@ -40,5 +40,6 @@ public static class ParleyServiceCollectionExtensions
     private static SqliteProvider CreateSqlProvider(ParleyOptions options) =>
         new(options.Storage.ConnectionString.Length != 0
             ? options.Storage.ConnectionString
-            : SqliteProvider.ForFile(Path.Combine(options.DataDirectory, "parley.db")));
+            : SqliteProvider.ForFile(Path.Combine(options.DataDirectory, "parley.db")),
+            options.Storage.BusyTimeoutSeconds);
 }

@@ -13,7 +13,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
     public async Task<bool> CreateAsync(Jid account, IReadOnlyList<ScramCredential> credentials, CancellationToken cancellationToken = default)
     {
         var key = Key(account);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = connection.CreateCommand(transaction, "INSERT INTO accounts (jid, domain, created_at) VALUES (@jid, @domain, @created_at) ON CONFLICT (jid) DO NOTHING"))
         {
@@ -34,7 +34,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
     public async Task<bool> SetCredentialsAsync(Jid account, IReadOnlyList<ScramCredential> credentials, CancellationToken cancellationToken = default)
     {
         var key = Key(account);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (!await ExistsAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false))
         {
@@ -50,7 +50,7 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
     public async Task<bool> DeleteAsync(Jid account, CancellationToken cancellationToken = default)
     {
         var key = Key(account);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Deleted explicitly rather than through ON DELETE CASCADE so the result does not depend
         // on the engine enforcing foreign keys.

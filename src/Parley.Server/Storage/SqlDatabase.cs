@@ -10,6 +10,9 @@ namespace Parley.Server.Storage;
 /// </summary>
 internal sealed class SqlDatabase(SqlProvider provider, TimeProvider time, ILogger<SqlDatabase> logger)
 {
+    /// <summary>One writer at a time inside this process; see <see cref="OpenForWriteAsync"/>.</summary>
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     /// <summary>An open connection with the provider's per-connection settings applied; the caller disposes it.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +26,38 @@ internal sealed class SqlDatabase(SqlProvider provider, TimeProvider time, ILogg
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// An open connection for work that writes; the next writer gets its connection once this one
+    /// is disposed. SQLite admits one writer at a time, and a writer that finds the lock taken sleeps
+    /// and retries on its thread (Microsoft.Data.Sqlite's async methods run synchronously), unfairly:
+    /// under a burst of writes (the soak in docs/security.md), waiting writers pinned pool threads,
+    /// starved the read loops and left one writer locked out for the whole busy timeout. Writers
+    /// queue here instead, without holding a thread. The busy timeout still covers other processes
+    /// (`parley user`). Reads never wait here: WAL readers do not block writers or each other.
+    /// </summary>
+    public async Task<DbConnection> OpenForWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var released = 0;
+            connection.Disposed += (_, _) =>
+            {
+                if (Interlocked.Exchange(ref released, 1) == 0)
+                {
+                    _writeGate.Release();
+                }
+            };
+            return connection;
+        }
+        catch
+        {
+            _writeGate.Release();
             throw;
         }
     }

@@ -10,10 +10,14 @@ namespace Parley.Server.Storage;
 /// Microsoft.Data.Sqlite begins transactions as BEGIN IMMEDIATE, so a writer takes the lock up
 /// front and waits out the busy timeout instead of failing when a read would upgrade to a write.
 /// </summary>
-internal sealed class SqliteProvider(string connectionString) : SqlProvider
+/// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
+/// <param name="busyTimeoutSeconds">
+/// How long a connection waits for another process's lock before failing (Storage:BusyTimeoutSeconds):
+/// long enough to ride out `parley user`, short enough that a stuck lock becomes a stanza error, not a hang.
+/// </param>
+internal sealed class SqliteProvider(string connectionString, int busyTimeoutSeconds = SqliteProvider.DefaultBusyTimeoutSeconds) : SqlProvider
 {
-    /// <summary>How long a connection waits for another process's write lock before failing.</summary>
-    public const int BusyTimeoutMilliseconds = 10_000;
+    public const int DefaultBusyTimeoutSeconds = 10;
 
     public override string MigrationsFolder => "sqlite";
 
@@ -23,7 +27,11 @@ internal sealed class SqliteProvider(string connectionString) : SqlProvider
     public static string ForFile(string path) =>
         new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
 
-    public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+    /// <summary>
+    /// Microsoft.Data.Sqlite retries a busy statement until the command timeout (30 s by default)
+    /// on top of SQLite's own busy_timeout, so both are set to the one configured bound.
+    /// </summary>
+    public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString) { DefaultTimeout = busyTimeoutSeconds };
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +48,7 @@ internal sealed class SqliteProvider(string connectionString) : SqlProvider
     public override async Task PrepareConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON";
+        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutSeconds * 1000}; PRAGMA foreign_keys = ON";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -19,6 +19,8 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string Name => _process.StartInfo.FileName;
 
+    public int Id => _process.Id;
+
     /// <summary>Everything the process wrote so far, stdout and stderr interleaved, for assertions and failure messages.</summary>
     public string Output
     {
@@ -110,6 +112,21 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, the polite stop a service manager sends, through kill(1).</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-s", "TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>SIGKILL: the process dies at once, with no chance to flush or close anything.</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await WaitForExitCoreAsync();
     }
 
     public async ValueTask DisposeAsync()

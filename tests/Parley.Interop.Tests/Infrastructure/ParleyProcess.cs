@@ -94,6 +94,28 @@ internal sealed class ParleyProcess : IAsyncDisposable
     public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout) =>
         (_server ?? throw new InvalidOperationException("The server was not started.")).WaitForLineAsync(match, timeout);
 
+    /// <summary>SIGKILL: the process dies mid-work; starting again reuses the same data and ports.</summary>
+    public async Task KillAsync()
+    {
+        var server = _server ?? throw new InvalidOperationException("The server was not started.");
+        await server.KillAsync();
+        await server.DisposeAsync();
+        _server = null;
+    }
+
+    /// <summary>SIGTERM: the graceful stop; returns the exit code and how long the process took to exit.</summary>
+    public async Task<(int ExitCode, TimeSpan Elapsed)> TerminateAsync(TimeSpan bound)
+    {
+        var server = _server ?? throw new InvalidOperationException("The server was not started.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await server.TerminateAsync();
+        var exitCode = await server.WaitForExitAsync(bound);
+        var elapsed = clock.Elapsed;
+        await server.DisposeAsync();
+        _server = null;
+        return (exitCode, elapsed);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)

@@ -23,6 +23,12 @@ public sealed class ParleyServer : IAsyncLifetime
 
     public Task InitializeAsync() => _process.StartAsync();
 
+    /// <summary>SIGKILL (issue #5 faults): the process dies mid-work; <see cref="InitializeAsync"/> starts it again on the same data and ports.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>SIGTERM: the graceful stop; returns the exit code and how long the process took to exit.</summary>
+    public Task<(int ExitCode, TimeSpan Elapsed)> TerminateAsync(TimeSpan bound) => _process.TerminateAsync(bound);
+
     public async Task DisposeAsync() => await _process.DisposeAsync();
 
     /// <summary>Creates a new account with a unique name and a random password.</summary>

@@ -38,6 +38,7 @@ public sealed class ParleyOptionsTests
     [InlineData("C2sTlsPort", "-1", "C2sTlsPort")]
     [InlineData("C2sTlsPort", "5222", "C2sPort and C2sTlsPort")]
     [InlineData("Bind:0", "not-an-address", "Bind:0")]
+    [InlineData("Storage:BusyTimeoutSeconds", "0", "Storage:BusyTimeoutSeconds")]
     [InlineData("Limits:MaxStanzaBytes", "0", "Limits:MaxStanzaBytes")]
     [InlineData("Limits:MaxDepth", "-3", "Limits:MaxDepth")]
     [InlineData("Limits:MaxBlocklistItems", "0", "Limits:MaxBlocklistItems")]

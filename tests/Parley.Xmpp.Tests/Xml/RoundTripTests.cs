@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Xml;
 using Parley.Xmpp.Xml;
 using static Parley.Xmpp.Tests.Xml.XmlTestSupport;
 
@@ -50,58 +49,6 @@ public sealed class RoundTripTests
         var events = Feed(new XmppStreamReader(), output.WrittenSpan.ToArray());
         Assert.Equal(3, events.Count);
         return events[1].Element!;
-    }
-
-    private static Element ReadWithSystemXml(string xml)
-    {
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, IgnoreWhitespace = false, IgnoreComments = false };
-        using var reader = XmlReader.Create(new StringReader(xml), settings);
-        var stack = new Stack<Element>();
-        Element? root = null;
-        while (reader.Read())
-        {
-            switch (reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    var e = new Element(reader.LocalName, reader.NamespaceURI);
-                    var empty = reader.IsEmptyElement;
-                    if (reader.MoveToFirstAttribute())
-                    {
-                        do
-                        {
-                            if (reader.NamespaceURI != Namespaces.Xmlns)
-                            {
-                                e.SetAttribute(reader.LocalName, reader.Value, reader.NamespaceURI.Length == 0 ? null : reader.NamespaceURI);
-                            }
-                        }
-                        while (reader.MoveToNextAttribute());
-                        reader.MoveToElement();
-                    }
-
-                    if (stack.Count > 0)
-                    {
-                        stack.Peek().Add(e);
-                    }
-
-                    root ??= e;
-                    if (!empty)
-                    {
-                        stack.Push(e);
-                    }
-
-                    break;
-                case XmlNodeType.EndElement:
-                    stack.Pop();
-                    break;
-                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
-                    stack.Peek().AddText(reader.Value);
-                    break;
-                default:
-                    throw new InvalidOperationException($"unexpected {reader.NodeType}");
-            }
-        }
-
-        return root!;
     }
 
     private static Element Tree(Random random, int depth)

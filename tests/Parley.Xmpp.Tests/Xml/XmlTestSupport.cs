@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Xml;
 using Parley.Xmpp.Streams;
 using Parley.Xmpp.Xml;
 
@@ -98,6 +99,62 @@ internal static class XmlTestSupport
         }
 
         return sb.Append('"').ToString();
+    }
+
+    /// <summary>
+    /// The first element of <paramref name="xml"/> as System.Xml's strict reader sees it (no DTD,
+    /// namespace declarations dropped as Parley drops them); throws XmlException where it is not well-formed.
+    /// </summary>
+    public static Element ReadWithSystemXml(string xml)
+    {
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, IgnoreWhitespace = false, IgnoreComments = false };
+        using var reader = XmlReader.Create(new StringReader(xml), settings);
+        var stack = new Stack<Element>();
+        Element? root = null;
+        while (reader.Read())
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    var e = new Element(reader.LocalName, reader.NamespaceURI);
+                    var empty = reader.IsEmptyElement;
+                    if (reader.MoveToFirstAttribute())
+                    {
+                        do
+                        {
+                            if (reader.NamespaceURI != Namespaces.Xmlns)
+                            {
+                                e.SetAttribute(reader.LocalName, reader.Value, reader.NamespaceURI.Length == 0 ? null : reader.NamespaceURI);
+                            }
+                        }
+                        while (reader.MoveToNextAttribute());
+                        reader.MoveToElement();
+                    }
+
+                    if (stack.Count > 0)
+                    {
+                        stack.Peek().Add(e);
+                    }
+
+                    root ??= e;
+                    if (!empty)
+                    {
+                        stack.Push(e);
+                    }
+
+                    break;
+                case XmlNodeType.EndElement:
+                    stack.Pop();
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    stack.Peek().AddText(reader.Value);
+                    break;
+                default:
+                    throw new InvalidOperationException($"unexpected {reader.NodeType}");
+            }
+        }
+
+        return root!;
     }
 
     /// <summary>Asserts that reading <paramref name="xml"/> fails with <paramref name="condition"/>.</summary>

@@ -32,7 +32,7 @@ internal sealed class SqlBlocklistStore(SqlDatabase database) : IBlocklistStore
     /// <summary>Runs the statement once per item (a null item: without @item), in one transaction.</summary>
     private async Task ApplyAsync(Jid account, IEnumerable<string?> items, string sql, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var item in items)
         {

@@ -18,7 +18,7 @@ internal sealed class SqlOfflineStore(SqlDatabase database) : IOfflineStore
 
     public async Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, int quota, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         // One statement, so the quota check and the insert are atomic under concurrent senders.
         await using var insert = connection.CreateCommand(null, """
             INSERT INTO offline_messages (jid, received_at, stanza)
@@ -51,7 +51,7 @@ internal sealed class SqlOfflineStore(SqlDatabase database) : IOfflineStore
 
     public async Task RemoveThroughAsync(Jid account, long lastId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var delete = connection.CreateCommand(null, "DELETE FROM offline_messages WHERE jid = @jid AND id <= @id");
         delete.AddParameter("@jid", Key(account));
         delete.AddParameter("@id", lastId);

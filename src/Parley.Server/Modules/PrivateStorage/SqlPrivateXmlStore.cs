@@ -19,7 +19,7 @@ internal sealed class SqlPrivateXmlStore(SqlDatabase database) : IPrivateXmlStor
     public async Task<bool> SetAsync(Jid account, IReadOnlyList<PrivateXmlItem> items, long maxTotalBytes, CancellationToken cancellationToken)
     {
         var key = account.Bare.ToString();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
 
         // One write transaction: the quota is checked against what the changes leave, and two
         // resources storing at once cannot both slip under it.

@@ -54,7 +54,7 @@ internal sealed class SqlRosterStore(SqlDatabase database) : IRosterStore
     public async Task<long> SaveAsync(Jid account, RosterItem item, CancellationToken cancellationToken)
     {
         var key = Key(account);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var version = await IncrementVersionAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false);
         await using (var upsert = connection.CreateCommand(transaction, """
@@ -82,7 +82,7 @@ internal sealed class SqlRosterStore(SqlDatabase database) : IRosterStore
     public async Task<long?> RemoveAsync(Jid account, Jid contact, CancellationToken cancellationToken)
     {
         var key = Key(account);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var delete = connection.CreateCommand(transaction, "DELETE FROM roster_items WHERE jid = @jid AND contact = @contact"))
         {
@@ -110,7 +110,7 @@ internal sealed class SqlRosterStore(SqlDatabase database) : IRosterStore
 
     public async Task SetPendingAsync(Jid account, Jid contact, string? status, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(null, status is null
             ? "DELETE FROM roster_pending WHERE jid = @jid AND contact = @contact"
             : "INSERT INTO roster_pending (jid, contact, status) VALUES (@jid, @contact, @status) ON CONFLICT (jid, contact) DO UPDATE SET status = excluded.status");

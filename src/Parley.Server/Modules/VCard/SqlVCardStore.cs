@@ -16,7 +16,7 @@ internal sealed class SqlVCardStore(SqlDatabase database) : IVCardStore
 
     public async Task SetAsync(Jid account, string? xml, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(null, xml is null
             ? "DELETE FROM vcards WHERE jid = @jid"
             : "INSERT INTO vcards (jid, xml) VALUES (@jid, @xml) ON CONFLICT (jid) DO UPDATE SET xml = excluded.xml");
