@@ -54,6 +54,7 @@ dotnet tool restore >/dev/null
     dotnet build fuzz/Parley.Fuzz/Parley.Fuzz.csproj -c Release -o "$base/build" --nologo -v quiet </dev/null >"$work/build.log" 2>&1 \
         || { cat "$work/build.log" >&2; exit 2; }
     cp -r "$base/build" "$work/bin"
+    cp -r "$base/build" "$work/replay"
 ) 9>"$base/.build.lock"
 
 # Only the library under test is instrumented: coverage of the harness and the BCL would be noise.
@@ -102,8 +103,9 @@ while read -r seed; do
 done < <(sed -n "s/.*Test case '\([^']*\)' results in a crash.*/\1/p" "$work/afl.log")
 
 replay() {
-    # The uninstrumented-path replay prints the exception; a hang must still hang with a minute's time.
-    timeout 60 "$dotnet_path" "$work/bin/Parley.Fuzz.dll" "$target" "$1" >"$work/replay.log" 2>&1
+    # Replayed on the uninstrumented copy: outside afl-fuzz the instrumented assembly has no
+    # coverage map to write to. The replay prints the exception; a hang must still hang after a minute.
+    timeout 60 "$dotnet_path" "$work/replay/Parley.Fuzz.dll" "$target" "$1" >"$work/replay.log" 2>&1
 }
 for input in "$work/findings/default/crashes/"id:*; do
     [ -f "$input" ] || continue
