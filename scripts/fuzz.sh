@@ -47,15 +47,16 @@ cd "$root"
 # The tool comes from the NuGet cache when it is there, so a restore works offline after the first.
 dotnet tool restore >/dev/null
 
-# Runs of several targets at once share obj/: one build at a time. Each target then gets its own
-# copy to instrument, so that no run ever sees another's half-written assembly.
+# Runs at once (several targets, or a test beside a long run) share obj/: one build at a time.
+# Each target then gets its own copy to instrument, so no run sees another's half-written assembly.
+mkdir -p "$root/fuzz/Parley.Fuzz/obj"
 (
     flock 9
     dotnet build fuzz/Parley.Fuzz/Parley.Fuzz.csproj -c Release -o "$base/build" --nologo -v quiet </dev/null >"$work/build.log" 2>&1 \
         || { cat "$work/build.log" >&2; exit 2; }
     cp -r "$base/build" "$work/bin"
     cp -r "$base/build" "$work/replay"
-) 9>"$base/.build.lock"
+) 9>"$root/fuzz/Parley.Fuzz/obj/fuzz-build.lock"
 
 # Only the library under test is instrumented: coverage of the harness and the BCL would be noise.
 dotnet sharpfuzz "$work/bin/Parley.Xmpp.dll" >"$work/instrument.log" 2>&1 \
