@@ -7,6 +7,7 @@
 # builds fuzz/Parley.Fuzz in Release, instruments Parley.Xmpp.dll, seeds afl-fuzz with
 # fuzz/corpus/TARGET and fuzz/regressions/TARGET, and fuzzes for SECONDS. Everything it writes is
 # under $PARLEY_FUZZ_DIR (default fuzz/out, ignored by git): TARGET/findings is afl-fuzz's output.
+# PARLEY_FUZZ_SEEDS adds a directory of earlier findings (an old queue) to the seeds.
 #
 # Exit status: 0 when nothing was found; 1 when afl-fuzz saved a crash, or a hang that still hangs
 # when replayed (each is printed with its path and the exception); 2 when fuzzing could not run.
@@ -66,6 +67,11 @@ dotnet sharpfuzz "$work/bin/Parley.Xmpp.dll" >"$work/instrument.log" 2>&1 \
 cp "$root/fuzz/corpus/$target/"* "$work/in/"
 if [ -d "$root/fuzz/regressions/$target" ]; then
     find "$root/fuzz/regressions/$target" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$work/in/" \;
+fi
+
+# A long run can start from an earlier run's queue (PARLEY_FUZZ_SEEDS=.../TARGET/findings/default/queue).
+if [ -n "${PARLEY_FUZZ_SEEDS:-}" ]; then
+    find "$PARLEY_FUZZ_SEEDS" -maxdepth 1 -type f -name 'id:*' -exec cp {} "$work/in/" \;
 fi
 
 dictionary=()
