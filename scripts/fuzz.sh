@@ -81,13 +81,16 @@ fi
 
 # In a container: no CPU governor to check, no core_pattern to fix, no tty, no core to pin (the
 # machine is shared), and a target that is `dotnet`, which carries no AFL instrumentation itself.
+# The runtime's start-up on a loaded machine can take longer than afl-fuzz's default wait for
+# the fork server.
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
-    AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CRASHES=1
+    AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=120000
 dotnet_path="$(command -v dotnet)"
 echo "fuzz: $target for ${seconds}s, output in $work/findings"
 status=0
-# -t: a generous per-input timeout (ms), since the machine is shared; a real hang is confirmed by
-# replay below. -m none: the CLR reserves far more address space than afl-fuzz's default allows.
+# -t: a generous per-input timeout (ms), since the machine is shared (AFL++ 4.04 reads "5000+" as
+# "choose for me" and picks 60 ms); a real hang is confirmed by replay below. -m none: the CLR
+# reserves far more address space than afl-fuzz's default allows.
 afl-fuzz -i "$work/in" -o "$work/findings" -V "$seconds" -t 5000 -m none "${dictionary[@]}" \
     -- "$dotnet_path" "$work/bin/Parley.Fuzz.dll" "$target" </dev/null >"$work/afl.log" 2>&1 || status=$?
 
