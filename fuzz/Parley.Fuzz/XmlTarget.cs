@@ -100,10 +100,12 @@ internal static class XmlTarget
                     throw new InvariantViolationException("the stream header has children");
                 }
 
+                CheckLimits(header, 0);
                 return "open " + reader.StreamNamespace + " " + ElementWriter.ToXml(header);
             case XmlStreamEventKind.Element:
                 var element = streamEvent.Element ?? throw new InvariantViolationException("Element event without an element");
                 var context = reader.StreamNamespace ?? throw new InvariantViolationException("an element before the stream namespace");
+                CheckLimits(element, 1);
                 var xml = ElementWriter.ToXml(element, context);
                 CheckRoundTrip(element, xml, context);
                 return "element " + xml;
@@ -116,6 +118,25 @@ internal static class XmlTarget
                 return "close";
         }
     }
+
+    /// <summary>An element the reader returns is within every limit it was given (the header is level 0, a stanza level 1).</summary>
+    private static void CheckLimits(Element element, int depth)
+    {
+        if (depth > Limits.MaxDepth
+            || element.Attributes.Count > Limits.MaxAttributes
+            || CodePoints(element.Name) > Limits.MaxNameLength
+            || element.Attributes.Any(a => CodePoints(a.Name) > Limits.MaxNameLength))
+        {
+            throw new InvariantViolationException($"<{element.Name}/> at depth {depth} is beyond the limits");
+        }
+
+        foreach (var child in element.Children())
+        {
+            CheckLimits(child, depth + 1);
+        }
+    }
+
+    private static int CodePoints(string name) => name.EnumerateRunes().Count();
 
     /// <summary>What the writer wrote from an accepted element, Parley and System.Xml read back as that element.</summary>
     private static void CheckRoundTrip(Element element, string xml, string context)
