@@ -27,7 +27,10 @@ internal static class SaslTarget
     // tls-server-end-point data (RFC 5929 §4): a hash of the server certificate; fixed here.
     private static readonly byte[] EndPointBinding = [.. Enumerable.Range(0, 32).Select(i => (byte)(0xA0 + i))];
 
-    public static void Run(ReadOnlySpan<byte> input)
+    public static void Run(ReadOnlySpan<byte> input) => _ = Exchange(input);
+
+    /// <summary>Runs the input; returns how the exchange ended (null: no mechanism, or still challenging).</summary>
+    public static SaslStepKind? Exchange(ReadOnlySpan<byte> input)
     {
         var lines = new List<byte[]>();
         foreach (var range in input.Split((byte)'\n'))
@@ -43,7 +46,7 @@ internal static class SaslTarget
                 CheckBase64(Encoding.UTF8.GetString(line));
             }
 
-            return;
+            return null;
         }
 
         var context = new SaslServerContext
@@ -64,7 +67,7 @@ internal static class SaslTarget
 
         if (SaslServerMechanisms.Create(name, context) is not { } mechanism)
         {
-            return;
+            return null;
         }
 
         SaslStepKind? outcome = null;
@@ -97,6 +100,8 @@ internal static class SaslTarget
                     throw new InvariantViolationException("an undefined step kind " + step.Kind);
             }
         }
+
+        return outcome;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Parley.Fuzz;
+using Parley.Xmpp.Sasl;
 
 namespace Parley.Xmpp.Tests.Fuzzing;
 
@@ -55,6 +56,24 @@ public sealed class FuzzCorpusTests
             Assert.True(Directory.EnumerateFiles(Path.Combine(Root, "fuzz", "corpus", target)).Count() >= 10, target);
         }
     }
+
+    /// <summary>
+    /// The SASL target's one account is set up so that the seeds holding the RFC 5802 / RFC 7677
+    /// exchanges (and the same with tls-server-end-point binding) and a right PLAIN password succeed: the success path is in the corpus, and the
+    /// fuzzer mutates from there, while the near misses fail.
+    /// </summary>
+    [Theory]
+    [InlineData("scram-sha1-vector.txt", SaslStepKind.Success)]
+    [InlineData("scram-sha256-vector.txt", SaslStepKind.Success)]
+    [InlineData("scram-sha1-plus.txt", SaslStepKind.Success)]
+    [InlineData("scram-sha256-plus.txt", SaslStepKind.Success)]
+    [InlineData("plain.txt", SaslStepKind.Success)]
+    [InlineData("plain-authzid.txt", SaslStepKind.Success)]
+    [InlineData("scram-sha256-unknown-user.txt", SaslStepKind.Failure)]
+    [InlineData("plain-other-authzid.txt", SaslStepKind.Failure)]
+    [InlineData("scram-sha256-empty-first.txt", SaslStepKind.Failure)]
+    public void Sasl_seeds_end_as_expected(string seed, SaslStepKind outcome) =>
+        Assert.Equal(outcome, SaslTarget.Exchange(File.ReadAllBytes(Path.Combine(Root, "fuzz", "corpus", "sasl", seed))));
 
     private static string FindRoot()
     {
