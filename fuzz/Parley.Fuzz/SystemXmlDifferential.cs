@@ -54,6 +54,65 @@ internal static class SystemXmlDifferential
         Compare(element, parsed, xml);
     }
 
+    /// <summary>
+    /// The input's own bytes: its stream header (with any BOM and XML declaration before it), one
+    /// stanza Parley read after it, and the header's end tag make a document that System.Xml must
+    /// read, to the tree Parley read. This is the receiving side of the same promise: a stanza
+    /// Parley accepts means to Parley what it means to any conforming parser.
+    /// </summary>
+    public static void CheckInput(ReadOnlySpan<byte> header, ReadOnlySpan<byte> stanza, Element element)
+    {
+        if (HasSupplementaryName(element))
+        {
+            return;
+        }
+
+        var name = RootName(header);
+        var document = new byte[header.Length + stanza.Length + name.Length + 3];
+        header.CopyTo(document);
+        stanza.CopyTo(document.AsSpan(header.Length));
+        "</"u8.CopyTo(document.AsSpan(header.Length + stanza.Length));
+        name.CopyTo(document.AsSpan(header.Length + stanza.Length + 2));
+        document[^1] = (byte)'>';
+
+        XElement root;
+        try
+        {
+            using var bytes = new MemoryStream(document);
+            using var reader = XmlReader.Create(bytes, Settings);
+            root = XElement.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+        catch (XmlException e)
+        {
+            throw new InvariantViolationException("System.Xml refuses a stanza Parley accepted: " + Encoding.UTF8.GetString(stanza), e);
+        }
+
+        if (root.Elements().ToList() is not [XElement parsed] || root.Nodes().OfType<XText>().Any(t => !string.IsNullOrWhiteSpace(t.Value)))
+        {
+            throw new InvariantViolationException("System.Xml reads other than one stanza in: " + Encoding.UTF8.GetString(stanza));
+        }
+
+        Compare(element, parsed, Encoding.UTF8.GetString(stanza));
+    }
+
+    /// <summary>The raw qualified name of the root: after the first '&lt;' that opens no declaration.</summary>
+    private static ReadOnlySpan<byte> RootName(ReadOnlySpan<byte> header)
+    {
+        var at = 0;
+        while (true)
+        {
+            var open = header[at..].IndexOf((byte)'<');
+            at += open + 1;
+            if (header[at] != (byte)'?')
+            {
+                break;
+            }
+        }
+
+        var name = header[at..];
+        return name[..name.IndexOfAny(" \t\r\n/>"u8)];
+    }
+
     private static void Compare(Element expected, XElement actual, string xml)
     {
         if (expected.Name != actual.Name.LocalName || expected.Namespace != actual.Name.NamespaceName)

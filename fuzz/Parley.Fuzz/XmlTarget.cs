@@ -58,6 +58,7 @@ internal static class XmlTarget
         var log = new List<string>();
         var cycle = input.Length % 7;
         var offset = 0;
+        var headerEnd = 0;
         try
         {
             do
@@ -69,9 +70,26 @@ internal static class XmlTarget
                 // A fresh array per read, as a pipe hands out a new segment: the reader must not
                 // keep references into a buffer it has returned.
                 var sequence = new ReadOnlySequence<byte>(piece.ToArray());
+                var start = 0;
                 while (reader.TryRead(ref sequence, out var streamEvent))
                 {
                     log.Add(Describe(reader, streamEvent));
+                    var end = piece.Length - (int)sequence.Length;
+                    if (chunk == input.Length)
+                    {
+                        // Read whole, the input's own bytes of each event are known: the header's
+                        // and each stanza's go to System.Xml as a document of their own.
+                        if (streamEvent.Kind == XmlStreamEventKind.StreamOpened)
+                        {
+                            headerEnd = end;
+                        }
+                        else if (streamEvent is { Kind: XmlStreamEventKind.Element, Element: { } element })
+                        {
+                            SystemXmlDifferential.CheckInput(input[..headerEnd], input[start..end], element);
+                        }
+                    }
+
+                    start = end;
                 }
 
                 if (!sequence.IsEmpty)
