@@ -48,6 +48,40 @@ internal static class XmlTarget
             throw new InvariantViolationException(
                 "whole and chunked reads differ:\n  whole:   " + string.Join(" | ", whole) + "\n  chunked: " + string.Join(" | ", chunked));
         }
+
+        // And once as a single sequence of many small segments, as a pipe holds data that spans
+        // its buffers: events found in a later segment must slice the sequence at the right place.
+        var segmented = ReadSegmented(input);
+        if (!whole.SequenceEqual(segmented))
+        {
+            throw new InvariantViolationException(
+                "whole and segmented reads differ:\n  whole:     " + string.Join(" | ", whole) + "\n  segmented: " + string.Join(" | ", segmented));
+        }
+    }
+
+    private static List<string> ReadSegmented(ReadOnlySpan<byte> input)
+    {
+        var reader = new XmppStreamReader(Limits);
+        var log = new List<string>();
+        var sequence = ChainedSegment.Split(input, (input.Length + 3) % 7);
+        try
+        {
+            while (reader.TryRead(ref sequence, out var streamEvent))
+            {
+                log.Add(Describe(reader, streamEvent));
+            }
+
+            if (!sequence.IsEmpty)
+            {
+                throw new InvariantViolationException("TryRead returned false with bytes left unconsumed");
+            }
+        }
+        catch (StreamErrorException e)
+        {
+            log.Add("error " + e.Condition);
+        }
+
+        return log;
     }
 
     /// <summary>Reads the stream; returns its events and, last, the error that ended it, as text.</summary>
