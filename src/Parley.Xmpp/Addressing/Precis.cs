@@ -262,15 +262,16 @@ public static partial class Precis
     }
 
     /// <summary>
-    /// Lone surrogates are not code points at all (and would make normalization throw), so they
-    /// are refused before any mapping.
+    /// Lone surrogates are not code points at all and noncharacters are disallowed by every PRECIS
+    /// class (RFC 8264 §9.12); both would make normalization throw (.NET refuses U+FFFE as well as
+    /// lone surrogates; found by fuzzing), so they are refused before any mapping.
     /// </summary>
     private static bool IsWellFormed(string value)
     {
         var rest = value.AsSpan();
         while (!rest.IsEmpty)
         {
-            if (Rune.DecodeFromUtf16(rest, out _, out var consumed) != OperationStatus.Done)
+            if (Rune.DecodeFromUtf16(rest, out var rune, out var consumed) != OperationStatus.Done || IsNoncharacter(rune))
             {
                 return false;
             }

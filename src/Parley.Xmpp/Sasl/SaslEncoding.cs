@@ -27,7 +27,7 @@ public static class SaslEncoding
         return TryDecodeBase64(text, out bytes);
     }
 
-    /// <summary>Strict base64: padded, no whitespace, length a multiple of four, possibly empty.</summary>
+    /// <summary>Strict base64: padded, no whitespace, length a multiple of four, zero pad bits, possibly empty.</summary>
     internal static bool TryDecodeBase64(ReadOnlySpan<char> text, [NotNullWhen(true)] out byte[]? bytes)
     {
         bytes = null;
@@ -40,6 +40,19 @@ public static class SaslEncoding
         if (!Convert.TryFromBase64Chars(text, buffer, out var written))
         {
             return false;
+        }
+
+        // RFC 4648 §3.5: the bits of the last character that carry no data must be zero; the
+        // decoder ignores them, so without this check four texts would carry the same bytes
+        // (found by fuzzing: "QR==" decoded as "QQ==" does).
+        var tail = written % 3;
+        if (tail != 0)
+        {
+            Span<char> canonical = stackalloc char[4];
+            if (!Convert.TryToBase64Chars(buffer.AsSpan(written - tail, tail), canonical, out _) || !canonical.SequenceEqual(text[^4..]))
+            {
+                return false;
+            }
         }
 
         bytes = written == buffer.Length ? buffer : buffer[..written];

@@ -23,6 +23,8 @@ public sealed class PrecisTests
     [InlineData("a:b")]
     [InlineData("\uD800")] // lone surrogate
     [InlineData("\uE000")] // private use
+    [InlineData("a\uFFFE")] // noncharacter that makes .NET normalization throw (fuzz/regressions/jid)
+    [InlineData("\u00E9\uFFFE")]
     public void Rfc8264_4_2_identifier_class_refuses(string input)
     {
         Assert.False(Precis.TryPrepareUsername(input, out _));
@@ -91,4 +93,23 @@ public sealed class PrecisTests
     [InlineData("[1.2.3.4]")]
     public void Rfc7622_3_2_invalid_domains(string input) =>
         Assert.False(Precis.TryPrepareDomain(input, out _));
+
+    /// <summary>
+    /// Found by fuzzing (fuzz/regressions/jid/noncharacter-fffe.txt): a non-ASCII part holding
+    /// U+FFFE reached string.IsNormalized, which throws ArgumentException for it, instead of being
+    /// refused as the noncharacter RFC 8264 §9.12 disallows.
+    /// </summary>
+    [Theory]
+    [InlineData("\u00E9\uFFFE")]
+    [InlineData("a \uFFFE")]
+    [InlineData("\uFDD0\u00E9")]
+    [InlineData("\U0001FFFF\u00E9")]
+    public void Rfc8264_9_12_noncharacters_are_refused_not_thrown(string part)
+    {
+        Assert.False(Precis.TryPrepareResource(part, out _));
+        Assert.False(Precis.TryPreparePassword(part, out _));
+        Assert.False(Precis.TryPrepareUsername(part, out _));
+        Assert.False(Jid.TryParse("juliet@example.com/" + part, out _));
+        Assert.False(Jid.TryCreate(part, "example.com", null, out _));
+    }
 }

@@ -39,6 +39,8 @@ public sealed class PlainServerTests
     [InlineData("\0juliet\0R0M30MYR0M30", SaslFailureCondition.NotAuthorized)] // passwords keep case
     [InlineData("\0jul iet\0r0m30myr0m30", SaslFailureCondition.NotAuthorized)]
     [InlineData("\0juliet\0pass\u0007", SaslFailureCondition.NotAuthorized)]
+    [InlineData("\0\u00E9\uFFFE\0r0m30myr0m30", SaslFailureCondition.NotAuthorized)] // fuzz/regressions/sasl/plain-fffe.txt
+    [InlineData("\0juliet\0\u00E9\uFFFE", SaslFailureCondition.NotAuthorized)]
     [InlineData("romeo\0juliet\0r0m30myr0m30", SaslFailureCondition.InvalidAuthzid)]
     [InlineData("juliet@example.com/balcony\0juliet\0r0m30myr0m30", SaslFailureCondition.InvalidAuthzid)]
     [InlineData("juliet\0r0m30myr0m30", SaslFailureCondition.MalformedRequest)]

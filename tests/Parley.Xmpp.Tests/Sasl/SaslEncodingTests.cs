@@ -25,6 +25,22 @@ public sealed class SaslEncodingTests
     public void Rfc6120_6_5_2_malformed_base64_is_refused(string text) =>
         Assert.False(SaslEncoding.TryDecode(text, out _));
 
+    /// <summary>
+    /// Found by fuzzing (fuzz/regressions/sasl/base64-nonzero-pad-bits.txt): the decoder ignored
+    /// the unused bits of the last character, so "QR==" was read as "QQ==" is. RFC 4648 §3.5 lets a
+    /// decoder refuse such text; refusing it keeps one text per message, as the doc promises.
+    /// </summary>
+    [Theory]
+    [InlineData("QR==", "QQ==")]
+    [InlineData("QUJ=", "QUI=")]
+    [InlineData("biwsQf==", "biwsQQ==")]
+    public void Rfc4648_3_5_nonzero_pad_bits_are_refused(string text, string canonical)
+    {
+        Assert.False(SaslEncoding.TryDecode(text, out _));
+        Assert.True(SaslEncoding.TryDecode(canonical, out var bytes));
+        Assert.Equal(canonical, SaslEncoding.Encode(bytes));
+    }
+
     [Fact]
     public void Empty_data_encodes_as_equals_sign()
     {

@@ -150,6 +150,8 @@ public sealed class ScramServerTests
     [InlineData(SaslMechanismNames.ScramSha256, "n,,r=abc,n=juliet", SaslFailureCondition.MalformedRequest)]
     [InlineData(SaslMechanismNames.ScramSha256, "n,,n=juliet,r=a\u00E9", SaslFailureCondition.MalformedRequest)]
     [InlineData(SaslMechanismNames.ScramSha256, "n,,n=jul iet,r=abc", SaslFailureCondition.NotAuthorized)]
+    [InlineData(SaslMechanismNames.ScramSha256, "n,,n=\u00E9\uFFFE,r=abc", SaslFailureCondition.NotAuthorized)] // fuzz/regressions/sasl/scram-username-fffe.txt
+    [InlineData(SaslMechanismNames.ScramSha256, "n,a=\u00E9\uFFFE,n=juliet,r=abc", SaslFailureCondition.InvalidAuthzid)]
     [InlineData(SaslMechanismNames.ScramSha256, "n,a=romeo,n=juliet,r=abc", SaslFailureCondition.InvalidAuthzid)]
     [InlineData(SaslMechanismNames.ScramSha256, "n,a=romeo@example.com,n=juliet,r=abc", SaslFailureCondition.InvalidAuthzid)]
     [InlineData(SaslMechanismNames.ScramSha256, "n,a=juliet@other.example,n=juliet,r=abc", SaslFailureCondition.InvalidAuthzid)]
