@@ -33,13 +33,16 @@ internal sealed record BenchSettings
 
     public int Concurrency { get; init; } = 50;
 
+    /// <summary>For the logins mode: this many logins, timed from first to last, instead of a warm-up and a measured time.</summary>
+    public int? Logins { get; init; }
+
     /// <summary>Idle sessions to hold.</summary>
     public int Sessions { get; init; } = 2000;
 
     /// <summary>STARTTLS before authenticating (any certificate is accepted: this is loopback load, not a client).</summary>
     public bool Tls { get; init; }
 
-    /// <summary>PLAIN or SCRAM-SHA-256.</summary>
+    /// <summary>PLAIN, SCRAM-SHA-256 or SCRAM-SHA-1 (what the anchors' configurations offer without TLS).</summary>
     public string Mechanism { get; init; } = SaslMechanismNames.Plain;
 
     /// <summary>The server's process, for its CPU time and RSS from /proc; null when not given.</summary>

@@ -8,7 +8,8 @@ namespace Parley.Cli.Bench;
 /// Logins per second: CONCURRENCY loops each connect, (STARTTLS,) authenticate, bind, send
 /// initial presence and close, for the warm-up and then the measured seconds. SCRAM's salted
 /// password is cached per account as real clients do, so the generator's PBKDF2 runs once per
-/// account and what is measured is the server's share.
+/// account and what is measured is the server's share. With --logins N, exactly N logins are
+/// made and timed from first to last instead.
 /// </summary>
 internal static class LoginLoad
 {
@@ -16,13 +17,19 @@ internal static class LoginLoad
     {
         var saltedPasswords = new ScramSaltedPasswordCache();
         long next = 0, done = 0, failed = 0;
-        var measuring = false;
+        var counted = settings.Logins is not null;
+        var measuring = counted;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
                 var n = Interlocked.Increment(ref next);
+                if (n > settings.Logins)
+                {
+                    return;
+                }
+
                 var user = settings.User((int)(n % settings.Users) + 1);
                 try
                 {
@@ -48,24 +55,36 @@ internal static class LoginLoad
             }
         }, CancellationToken.None)).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds), cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref measuring, true);
+        if (!counted)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds), cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref measuring, true);
+        }
+
         var cpu = new CpuWindow(settings.ServerPid);
         var started = Stopwatch.GetTimestamp();
-        await Task.Delay(TimeSpan.FromSeconds(settings.Seconds), cancellationToken).ConfigureAwait(false);
-        var counted = Interlocked.Read(ref done);
+        if (counted)
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        else
+        {
+            await Task.Delay(TimeSpan.FromSeconds(settings.Seconds), cancellationToken).ConfigureAwait(false);
+        }
+
+        var logins = Interlocked.Read(ref done);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var usage = cpu.Stop();
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
 
-        var rate = counted / elapsed;
+        var rate = logins / elapsed;
         var tls = settings.Tls ? "on" : "off";
         await new BenchReport("logins")
             .Add("mechanism", settings.Mechanism).Add("tls", tls).Add("concurrency", settings.Concurrency)
-            .Add("rate", rate).Add("logins", counted).Add("failed", Interlocked.Read(ref failed)).AddCpu(usage)
+            .Add("rate", rate).Add("logins", logins).Add("failed", Interlocked.Read(ref failed)).AddCpu(usage)
             .WriteAsync(output, string.Create(CultureInfo.InvariantCulture,
-                $"logins {settings.Mechanism} tls={tls} x{settings.Concurrency} against {settings.Describe()}: {rate:F1}/s ({counted} in {elapsed:F1} s, {failed} failed; {BenchReport.Cores(usage)})"))
+                $"logins {settings.Mechanism} tls={tls} x{settings.Concurrency} against {settings.Describe()}: {rate:F1}/s ({logins} in {elapsed:F1} s, {failed} failed; {BenchReport.Cores(usage)})"))
             .ConfigureAwait(false);
     }
 }

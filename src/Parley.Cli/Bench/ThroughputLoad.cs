@@ -5,13 +5,13 @@ namespace Parley.Cli.Bench;
 
 /// <summary>
 /// Delivered messages per second in a closed loop: each pair keeps at most WINDOW messages in
-/// flight, sending up to 32 in one write as room opens. A window that does not move for a second
+/// flight, sending up to 32 in one write as room opens. A window that does not move for five seconds
 /// (a server that dropped messages) is counted as a stall and reopened.
 /// </summary>
 internal static class ThroughputLoad
 {
     private const int MaxBatch = 32;
-    private static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(5);
 
     public static async Task RunAsync(BenchSettings settings, TextWriter output, CancellationToken cancellationToken)
     {

@@ -37,8 +37,9 @@ internal static class BenchCommand
           --seconds S          measured seconds (floor: run time, 0 until stopped) [10]
           --warmup S           seconds before measuring [2]
           --concurrency N      parallel logins [50]        --sessions N   idle sessions [2000]
+          --logins N           logins mode: N logins timed from first to last (no warm-up)
           --tls on|off         STARTTLS before authenticating [off]
-          --mechanism M        PLAIN or SCRAM-SHA-256 [PLAIN]
+          --mechanism M        PLAIN, SCRAM-SHA-256 or SCRAM-SHA-1 [PLAIN]
           --server-pid PID     read the server's CPU and RSS from /proc
         {ConfigurationArguments.Help}
         """;
@@ -55,6 +56,7 @@ internal static class BenchCommand
         ("--seconds", OptionKind.Value),
         ("--warmup", OptionKind.Value),
         ("--concurrency", OptionKind.Value),
+        ("--logins", OptionKind.Value),
         ("--sessions", OptionKind.Value),
         ("--tls", OptionKind.Value),
         ("--mechanism", OptionKind.Value),
@@ -120,9 +122,9 @@ internal static class BenchCommand
         {
             await Task.Delay(timed && settings.Seconds > 0 ? TimeSpan.FromSeconds(settings.Seconds) : Timeout.InfiniteTimeSpan, stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Stopped by a signal.
+            // Stopped by a signal or by the caller, as `serve` is: the normal end.
         }
 
         void Stop(PosixSignalContext context)
@@ -136,9 +138,9 @@ internal static class BenchCommand
     {
         var defaults = new BenchSettings();
         var mechanism = arguments.Value("--mechanism") ?? defaults.Mechanism;
-        if (mechanism is not (SaslMechanismNames.Plain or SaslMechanismNames.ScramSha256))
+        if (mechanism is not (SaslMechanismNames.Plain or SaslMechanismNames.ScramSha256 or SaslMechanismNames.ScramSha1))
         {
-            throw new UsageException($"option '--mechanism' is PLAIN or SCRAM-SHA-256, not '{mechanism}'");
+            throw new UsageException($"option '--mechanism' is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-1, not '{mechanism}'");
         }
 
         var tls = arguments.Value("--tls") switch
@@ -161,6 +163,7 @@ internal static class BenchCommand
             Seconds = Seconds(arguments, "--seconds") ?? defaults.Seconds,
             WarmupSeconds = Seconds(arguments, "--warmup") ?? defaults.WarmupSeconds,
             Concurrency = Positive(arguments, "--concurrency") ?? defaults.Concurrency,
+            Logins = Positive(arguments, "--logins"),
             Sessions = Positive(arguments, "--sessions") ?? defaults.Sessions,
             Tls = tls,
             Mechanism = mechanism,
