@@ -32,6 +32,7 @@ IDLE=2000
 if [ "$QUICK" = 1 ]; then USERS=400; BIG=1000; IDLE=400; fi
 LOADGEN_DIR=${LOADGEN_DIR:-$ROOT/../shared/bench/loadgen}
 WORK=${WORK:-$(mktemp -d /tmp/parley-compare.XXXXXX)}
+mkdir -p "$WORK"
 chmod 755 "$WORK"
 RESULTS=$WORK/results.txt
 : > "$RESULTS"
@@ -43,10 +44,16 @@ PIDS=()
 EJABBERD_STARTED=0
 EPMD_WAS_RUNNING=0
 EJ_NODE=parley-bench-ejabberd@localhost
+# ejabberdctl run as root switches to the ejabberd user with su, whose PAM session puts the soft
+# file limit back to 1,024; setpriv switches without PAM, so the raised limit stays.
+ejctl() {
+    HOME=/var/lib/ejabberd setpriv --reuid=ejabberd --regid=ejabberd --init-groups \
+        ejabberdctl --config-dir "$WORK/ejabberd" --spool "$WORK/ejabberd/spool" --logs "$WORK/ejabberd/logs" --node "$EJ_NODE" "$@"
+}
 cleanup() {
     set +e
     if [ "$EJABBERD_STARTED" = 1 ]; then
-        ejabberdctl --config-dir "$WORK/ejabberd" --spool "$WORK/ejabberd/spool" --logs "$WORK/ejabberd/logs" --node "$EJ_NODE" stop >/dev/null 2>&1
+        ejctl stop >/dev/null 2>&1
         for pid in $(pgrep -f "beam.*$EJ_NODE"); do kill "$pid" 2>/dev/null; done
         if [ "$EPMD_WAS_RUNNING" = 0 ]; then
             for pid in $(pgrep -x epmd); do kill "$pid" 2>/dev/null; done
@@ -113,12 +120,12 @@ sed -e "s#25222#$EJ_PORT#" "$ROOT/bench/anchors/ejabberd.yml" > "$WORK/ejabberd/
 chown -R ejabberd "$WORK/ejabberd"
 pgrep -x epmd >/dev/null && EPMD_WAS_RUNNING=1
 EJABBERD_STARTED=1
-ejabberdctl --config-dir "$WORK/ejabberd" --spool "$WORK/ejabberd/spool" --logs "$WORK/ejabberd/logs" \
-    --node "$EJ_NODE" foreground >"$WORK/ejabberd/stdout.log" 2>&1 &
+ejctl foreground >"$WORK/ejabberd/stdout.log" 2>&1 &
 PIDS+=("$!")
 
 wait_port "$PARLEY_PORT"; wait_port "$FLOOR_PORT"; wait_port "$PROSODY_PORT"; wait_port "$EJ_PORT"
 EJ_PID=$(pgrep -f "beam.*$EJ_NODE" | head -1)
+log "file limits: Parley $(awk '/open files/ {print $4}' /proc/$PARLEY_PID/limits), Prosody $(awk '/open files/ {print $4}' /proc/$PROSODY_PID/limits), ejabberd $(awk '/open files/ {print $4}' /proc/$EJ_PID/limits)"
 # /usr/bin/prosody is a Lua script: the process is the interpreter started above.
 PROSODY_PROC=$PROSODY_PID
 
