@@ -20,6 +20,7 @@ internal static class Cli
         Usage:
           parley serve [options]          run the server (parley serve --help)
           parley user COMMAND [options]   add, passwd, remove or list accounts (parley user --help)
+          parley bench MODE [options]     load generator and floor relay (parley bench --help)
           parley --version                print the version
           parley --help                   print this help
 
@@ -50,6 +51,8 @@ internal static class Cli
                     return await ServeCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 case "user":
                     return await UserCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
+                case "bench":
+                    return await BenchCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 default:
                     throw new UsageException($"unknown command '{args[0]}'");
             }

@@ -24,6 +24,9 @@ public sealed class SaslClientContext
     /// <summary>The types the server listed in XEP-0440's &lt;sasl-channel-binding/&gt;; empty when it sent none.</summary>
     public IReadOnlyCollection<string> ServerChannelBindingTypes { get; init; } = [];
 
+    /// <summary>Where SCRAM's salted password is kept between logins; null derives it on every login.</summary>
+    public ScramSaltedPasswordCache? SaltedPasswords { get; init; }
+
     /// <summary>Test hook: the client nonce (RFC 5802 §5 vectors).</summary>
     internal string? Nonce { get; init; }
 }

@@ -19,6 +19,7 @@ internal sealed class ScramClient : SaslClientMechanism
     private readonly byte[] _binding;
     private readonly string _clientFirstBare;
     private readonly string _nonce;
+    private readonly ScramSaltedPasswordCache? _saltedPasswords;
     private byte[]? _serverSignature;
     private Stage _stage;
 
@@ -28,6 +29,7 @@ internal sealed class ScramClient : SaslClientMechanism
         _hash = hash;
         _flag = flag;
         _password = Precis.PreparePassword(context.Password);
+        _saltedPasswords = context.SaltedPasswords;
         _nonce = context.Nonce ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
         var username = Precis.PrepareUsername(context.Username);
         var authzid = context.Authzid is null ? "" : "a=" + ScramSyntax.EncodeSaslName(context.Authzid);
@@ -119,7 +121,8 @@ internal sealed class ScramClient : SaslClientMechanism
 
         var withoutProof = "c=" + Convert.ToBase64String(_binding) + ",r=" + nonce.ToString();
         var authMessage = Encoding.UTF8.GetBytes(string.Concat(_clientFirstBare, ",", serverFirst, ",", withoutProof));
-        var saltedPassword = ScramCrypto.SaltedPassword(_hash, _password, salt, iterations);
+        var saltedPassword = _saltedPasswords?.GetOrDerive(_hash, _password, salt, iterations)
+            ?? ScramCrypto.SaltedPassword(_hash, _password, salt, iterations);
         var clientKey = ScramCrypto.Hmac(_hash, saltedPassword, "Client Key"u8);
         var storedKey = ScramCrypto.Hash(_hash, clientKey);
         var clientSignature = ScramCrypto.Hmac(_hash, storedKey, authMessage);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Storage;
+using Parley.Server.Tests.Infrastructure;
 using Parley.Server.Tests.Storage;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Sasl;
@@ -121,8 +122,8 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Serve_reports_each_endpoint_then_ready_and_stops_on_request()
     {
-        var c2s = FreePort();
-        var c2sTls = FreePort();
+        var c2s = LoopbackPort.Free();
+        var c2sTls = LoopbackPort.Free();
         var output = new ReadyWriter();
         using var stop = new CancellationTokenSource();
         var serving = CommandLine.RunAsync(
@@ -190,43 +191,5 @@ public sealed class CliTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, json);
         return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Captures standard output and completes <see cref="Ready"/> when serve prints its ready line.</summary>
-    private sealed class ReadyWriter : StringWriter
-    {
-        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ReadyWriter() => NewLine = "\n";
-
-        public Task Ready => _ready.Task;
-
-        public override void WriteLine(string? value)
-        {
-            lock (this)
-            {
-                base.WriteLine(value);
-            }
-
-            if (value == "Parley is ready")
-            {
-                _ready.TrySetResult();
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (this)
-            {
-                return base.ToString();
-            }
-        }
     }
 }
