@@ -14,6 +14,9 @@ internal sealed class RemoteEndpoint(S2sConnector connector, string localDomain)
 {
     public string ConnectionId => "s2s:" + localDomain;
 
+    /// <summary>None: per-address limits count the server-to-server connection, not its senders.</summary>
+    public System.Net.IPAddress? RemoteAddress => null;
+
     public bool TrySend(Element stanza)
     {
         if (!Jid.TryParse(stanza.GetAttribute("to"), out var to))
