@@ -179,9 +179,9 @@ public sealed class LimitOptions
     /// <summary>Attributes on one element, namespace declarations included; more is policy-violation. Default 64.</summary>
     public int MaxAttributesPerElement { get; set; } = 64;
 
-    /// <summary>UTF-8 bytes of one attribute value as sent (before entity expansion); more is policy-violation. Default 16384.</summary>
+    /// <summary>UTF-8 bytes of one attribute value after references are resolved (every element, the stream header too); more is policy-violation. Default 16384.</summary>
     public int MaxAttributeValueBytes { get; set; } = 16 * 1024;
 
-    /// <summary>UTF-8 bytes of one run of character data in a stanza; more is policy-violation. Default 262144 (the stanza size).</summary>
+    /// <summary>UTF-8 bytes of one run of character data in a stanza, after references are resolved; more is policy-violation. Default 262144 (the stanza size).</summary>
     public int MaxTextBytes { get; set; } = 256 * 1024;
 }
