@@ -7,8 +7,10 @@ namespace Parley.Server.Hosting;
 /// <summary>
 /// Every connection holds one file descriptor, and the usual soft limit (1024) stops a server
 /// long before its memory does. At start the soft RLIMIT_NOFILE is raised to the hard limit,
-/// which an unprivileged process may always do (POSIX setrlimit); what cannot be raised is logged
-/// with the number of connections it allows. Linux only: elsewhere the limit is left as it is.
+/// which an unprivileged process may always do (POSIX setrlimit), and the limit the server runs
+/// with is logged, so an operator sees how many connections it allows and what to raise.
+/// CoreCLR's own start-up (the PAL's INIT_IncreaseDescriptorLimit) usually raised it already;
+/// this does not rely on that. Linux only: elsewhere the limit is left as it is.
 /// </summary>
 internal sealed partial class OpenFileLimit(ILogger<OpenFileLimit> logger) : IHostedService
 {
