@@ -2,7 +2,9 @@
 # Installs what the interop tests need on a fresh Debian 12 machine (run as root):
 #   - Debian's slixmpp, used with /usr/bin/python3 (the python3 on PATH may be a pyenv one
 #     that cannot import Debian packages);
-#   - @xmpp/client, pinned by the committed package-lock.json in tests/Parley.Interop.Tests/interop.
+#   - @xmpp/client, pinned by the committed package-lock.json in tests/Parley.Interop.Tests/interop;
+#   - Debian's prosody with lua-unbound (the resolver the federation tests point at their own DNS
+#     server) and dnsmasq-base (that DNS server, run in the foreground by the tests).
 # Steps already satisfied are skipped so that a second run is fast.
 set -euo pipefail
 
@@ -11,16 +13,54 @@ interop="$root/tests/Parley.Interop.Tests/interop"
 
 export DEBIAN_FRONTEND=noninteractive
 
-if /usr/bin/python3 -c 'import slixmpp' >/dev/null 2>&1; then
-    echo "install-test-deps: slixmpp already installed"
-else
-    sudo_cmd=()
-    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
-        sudo_cmd=(sudo -n)
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo -n)
+fi
+
+# Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
+missing=()
+for package in python3-slixmpp prosody lua-unbound dnsmasq-base; do
+    if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
+        missing+=("$package")
     fi
-    echo "install-test-deps: installing python3-slixmpp"
-    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 update </dev/null
-    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-slixmpp </dev/null
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "install-test-deps: Debian packages already installed"
+else
+    echo "install-test-deps: installing ${missing[*]}"
+    # Without a service manager a package's service must not start; with one, prosody's
+    # postinst starts a system Prosody on 5222/5269. policy-rc.d (Debian's invoke-rc.d
+    # contract) forbids starting services while we install; an existing file is left alone.
+    policy=/usr/sbin/policy-rc.d
+    own_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+        "${sudo_cmd[@]}" chmod 755 "$policy"
+        own_policy=1
+    fi
+    status=0
+    "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 update </dev/null || status=$?
+    if [ "$status" -eq 0 ]; then
+        "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${missing[@]}" </dev/null || status=$?
+    fi
+    if [ "$own_policy" -eq 1 ]; then
+        "${sudo_cmd[@]}" rm -f "$policy"
+    fi
+    [ "$status" -eq 0 ] || exit "$status"
+fi
+
+# The tests run their own Prosody and dnsmasq on free loopback ports; a system Prosody (started
+# by an earlier install, or at boot) must not hold 5222/5269, so it is stopped and disabled.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    if systemctl is-active --quiet prosody 2>/dev/null || systemctl is-enabled --quiet prosody 2>/dev/null; then
+        echo "install-test-deps: stopping and disabling the system prosody service"
+        "${sudo_cmd[@]}" systemctl disable --now prosody </dev/null || true
+    fi
+elif [ -x /etc/init.d/prosody ] && /etc/init.d/prosody status >/dev/null 2>&1; then
+    echo "install-test-deps: stopping the system prosody service"
+    "${sudo_cmd[@]}" /etc/init.d/prosody stop </dev/null || true
 fi
 
 if [ -f "$interop/node_modules/.package-lock.json" ] \

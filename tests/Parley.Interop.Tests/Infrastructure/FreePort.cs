@@ -7,20 +7,30 @@ namespace Parley.Interop.Tests.Infrastructure;
 internal static class FreePort
 {
     /// <summary>A free port other than <paramref name="except"/> (two calls may otherwise get the same one back).</summary>
-    public static int Next(int except = 0)
+    public static int Next(int except = 0) => Next(IPAddress.Loopback, except);
+
+    /// <summary>A TCP port free on <paramref name="address"/> (any 127.x address is loopback on Linux), other than those in <paramref name="except"/>.</summary>
+    public static int Next(IPAddress address, params int[] except)
     {
-        var port = Pick();
-        while (port == except)
+        var port = Pick(address);
+        while (except.Contains(port))
         {
-            port = Pick();
+            port = Pick(address);
         }
 
         return port;
     }
 
-    private static int Pick()
+    /// <summary>A UDP port free on <paramref name="address"/>, for a DNS server.</summary>
+    public static int NextUdp(IPAddress address)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var socket = new UdpClient(new IPEndPoint(address, 0));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+
+    private static int Pick(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }

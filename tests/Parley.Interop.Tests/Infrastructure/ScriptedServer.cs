@@ -17,15 +17,28 @@ internal sealed class ScriptedServer : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly XmppStreamReader _xml = new();
     private Socket? _socket;
     private NetworkStream? _stream;
     private PipeReader? _input;
 
-    public ScriptedServer() => _listener.Start();
+    public ScriptedServer()
+        : this(new IPEndPoint(IPAddress.Loopback, 0))
+    {
+    }
+
+    /// <summary>Listens on a given address and port (a server other software was told about).</summary>
+    public ScriptedServer(IPEndPoint endPoint)
+    {
+        _listener = new TcpListener(endPoint);
+        _listener.Start();
+    }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>The default namespace the peer's stream header declared (jabber:client, jabber:server...).</summary>
+    public string? StreamNamespace => _xml.StreamNamespace;
 
     public async Task AcceptAsync()
     {
