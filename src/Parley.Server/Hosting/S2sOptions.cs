@@ -35,10 +35,10 @@ public sealed class S2sOptions
     /// </summary>
     public string CaCertificatesPath { get; set; } = "";
 
-    /// <summary>Seconds to open the TCP connection to one address of a remote server before trying the next. Default 10.</summary>
+    /// <summary>Seconds to open the TCP connection to one address of a remote server before trying the next; also the limit of one DNS query for its SRV records. Default 10.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Seconds a server-to-server stream may carry no stanza before it is closed (RFC 6120 §4.4). Default 600.</summary>
+    /// <summary>Seconds a server-to-server stream may carry no stanza before it is closed (and reopened when next needed). Default 600.</summary>
     public int IdleTimeoutSeconds { get; set; } = 600;
 
     /// <summary>
