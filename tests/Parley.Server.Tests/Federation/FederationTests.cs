@@ -77,6 +77,15 @@ public sealed class FederationTests
         await tablet.SendAsync("<presence/>");
         await tablet.PresenceAsync("alice@a.example/phone");
 
+        // Removing the contact cancels both subscriptions on the other server too (RFC 6121 §2.5.2).
+        await alice.SetItemAsync("<item jid='bob@b.example' subscription='remove'/>");
+        await alice.PushAsync("bob@b.example");
+        var none = await bob.PushAsync("alice@a.example");
+        while (none.GetAttribute("subscription") != "none")
+        {
+            none = await bob.PushAsync("alice@a.example");
+        }
+
         // Both directions authenticated by dialback over TLS with self-signed certificates.
         Assert.Contains(servers.A.Logs.Entries, e => e.Message.Contains("a.example → b.example authenticated by dialback", StringComparison.Ordinal));
         Assert.Contains(servers.B.Logs.Entries, e => e.Message.Contains("b.example → a.example authenticated by dialback", StringComparison.Ordinal));
