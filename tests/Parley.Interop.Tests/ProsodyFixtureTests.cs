@@ -50,6 +50,6 @@ public sealed class ProsodyFixtureTests(ProsodyOnly fixture) : IClassFixture<Pro
         Assert.Equal(Namespaces.Server, parleyStandIn.StreamNamespace);
         Assert.Equal(ProsodyFederation.ParleyDomain, opened.Element!.GetAttribute("to"));
         Assert.Equal(ProsodyFederation.ProsodyDomain, opened.Element.GetAttribute("from"));
-        Assert.Contains($"query[SRV] _xmpp-server._tcp.{ProsodyFederation.ParleyDomain}", fixture.Dns.Output, StringComparison.Ordinal);
+        await fixture.Dns.WaitForQueryAsync("SRV", $"_xmpp-server._tcp.{ProsodyFederation.ParleyDomain}");
     });
 }

@@ -64,5 +64,9 @@ internal sealed class DnsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes once dnsmasq has logged a query for <paramref name="type"/> records of <paramref name="name"/>.</summary>
+    public Task WaitForQueryAsync(string type, string name) =>
+        _process.WaitForLineAsync(line => line.Contains($"query[{type}] {name} ", StringComparison.Ordinal), StartTimeout);
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -15,7 +15,7 @@ namespace Parley.Server.Modules.Roster;
 /// RFC 6121 §2 (jabber:iq:roster get/set/remove, pushes, versioning) and §3 (subscription
 /// stanzas from local accounts, pending requests redelivered at login).
 /// </summary>
-internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions, HostedDomains domains, IRemoteRouter remote, IOptions<ParleyOptions> options) : IXmppModule
+internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions, HostedDomains domains, IOptions<ParleyOptions> options) : IXmppModule
 {
     /// <summary>RFC 6121 §2.3.3 leaves the name/group limit to the server; 1023 bytes matches a JID part.</summary>
     internal const int MaxTextBytes = 1023;
@@ -161,12 +161,12 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
 
         if (state.HasTo || state.PendingOut)
         {
-            await SendSubscriptionAsync(account, contact, SubscriptionStanza.Unsubscribe, cancellationToken).ConfigureAwait(false);
+            await subscriptions.SendAsync(account, contact, SubscriptionStanza.Unsubscribe, null, cancellationToken).ConfigureAwait(false);
         }
 
         if (state.HasFrom || state.PendingIn || state.Approved)
         {
-            await SendSubscriptionAsync(account, contact, SubscriptionStanza.Unsubscribed, cancellationToken).ConfigureAwait(false);
+            await subscriptions.SendAsync(account, contact, SubscriptionStanza.Unsubscribed, null, cancellationToken).ConfigureAwait(false);
         }
 
         using (await rosters.LockAsync(account, cancellationToken).ConfigureAwait(false))
@@ -179,17 +179,6 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
         }
 
         return IqReply.Empty;
-    }
-
-    /// <summary>A subscription stanza the server sends for the account; to a remote contact's server it leaves over federation.</summary>
-    private async ValueTask SendSubscriptionAsync(Jid account, Jid contact, SubscriptionStanza kind, CancellationToken cancellationToken)
-    {
-        if (await subscriptions.SendAsync(account, contact, kind, null, cancellationToken).ConfigureAwait(false))
-        {
-            var stanza = new Element("presence", Namespaces.Client)
-                .SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", RosterXml.StanzaTypeName(kind));
-            remote.Send(stanza, account, contact);
-        }
     }
 
     private async ValueTask<bool> IsFullAsync(Jid account, Jid contact, CancellationToken cancellationToken) =>
