@@ -24,12 +24,11 @@ internal static class SystemXmlDifferential
 
     public static void Check(Element element, string xml, string context)
     {
-        if (HasSupplementaryName(element))
+        if (!NamesSystemXmlAccepts(element))
         {
-            // XML 1.0 (Fifth Edition) §2.3 allows names with characters beyond U+FFFF, and Parley
-            // reads them; System.Xml accepts only BMP name characters and refuses the document.
-            // A peer that refuses a stanza cannot be smuggled another one, so this is a known
-            // difference (docs/fuzzing.md), not a finding.
+            // XML 1.0 (Fifth Edition) §2.3 allows names System.Xml's older tables refuse (beyond
+            // U+FFFF, U+FEFF...), and Parley reads them. A peer that refuses a stanza cannot be
+            // smuggled another one, so this is a known difference (docs/fuzzing.md), not a finding.
             return;
         }
 
@@ -60,9 +59,11 @@ internal static class SystemXmlDifferential
     /// read, to the tree Parley read. This is the receiving side of the same promise: a stanza
     /// Parley accepts means to Parley what it means to any conforming parser.
     /// </summary>
-    public static void CheckInput(ReadOnlySpan<byte> header, ReadOnlySpan<byte> stanza, Element element)
+    public static void CheckInput(ReadOnlySpan<byte> header, Element headerElement, ReadOnlySpan<byte> stanza, Element element)
     {
-        if (HasSupplementaryName(element))
+        // The prefixes of the raw markup count too: the tree does not keep them.
+        if (!NamesSystemXmlAccepts(headerElement) || !NamesSystemXmlAccepts(element)
+            || !FifthEditionNames.RawPrefixes(Encoding.UTF8.GetString(header) + Encoding.UTF8.GetString(stanza)).All(FifthEditionNames.SystemXmlAccepts))
         {
             return;
         }
@@ -164,12 +165,30 @@ internal static class SystemXmlDifferential
         }
     }
 
-    private static bool HasSupplementaryName(Element element) =>
-        HasSurrogate(element.Name)
-        || element.Attributes.Any(a => HasSurrogate(a.Name))
-        || element.Nodes.OfType<Element>().Any(HasSupplementaryName);
+    /// <summary>
+    /// Whether System.Xml's name rules accept every name in the tree. Each must be a Fifth Edition
+    /// NCName whatever the answer: Parley accepting any other name is a finding.
+    /// </summary>
+    private static bool NamesSystemXmlAccepts(Element element)
+    {
+        var accepted = true;
+        foreach (var name in element.Attributes.Select(a => a.Name).Prepend(element.Name))
+        {
+            if (!FifthEditionNames.IsNCName(name))
+            {
+                throw new InvariantViolationException($"Parley accepted the name '{name}', which XML 1.0 §2.3 refuses");
+            }
 
-    private static bool HasSurrogate(string name) => name.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+            accepted &= FifthEditionNames.SystemXmlAccepts(name);
+        }
+
+        foreach (var child in element.Children())
+        {
+            accepted &= NamesSystemXmlAccepts(child);
+        }
+
+        return accepted;
+    }
 
     /// <summary>Adjacent text nodes as one string, empty ones dropped: neither side promises how text is split.</summary>
     private static List<object> Merge(IEnumerable<object> nodes)

@@ -93,6 +93,7 @@ internal static class XmlTarget
         var cycle = input.Length % 7;
         var offset = 0;
         var headerEnd = 0;
+        Element? header = null;
         try
         {
             do
@@ -116,10 +117,11 @@ internal static class XmlTarget
                         if (streamEvent.Kind == XmlStreamEventKind.StreamOpened)
                         {
                             headerEnd = end;
+                            header = streamEvent.Element;
                         }
-                        else if (streamEvent is { Kind: XmlStreamEventKind.Element, Element: { } element })
+                        else if (streamEvent is { Kind: XmlStreamEventKind.Element, Element: { } element } && header is not null)
                         {
-                            SystemXmlDifferential.CheckInput(input[..headerEnd], input[start..end], element);
+                            SystemXmlDifferential.CheckInput(input[..headerEnd], header, input[start..end], element);
                         }
                     }
 
