@@ -112,6 +112,28 @@ public sealed class FederationTests
     }
 
     [Fact]
+    [Trait("Conformance", "RFC 6120 §10.3 §10.4")]
+    public async Task A_subdomain_is_local_only_when_hosted_and_otherwise_a_remote_domain()
+    {
+        var hosted = "chat." + FederatedServers.DomainA;
+        var other = "muc." + FederatedServers.DomainA;
+        await using var server = await TestServer.StartAsync(
+            ("Domains:0", FederatedServers.DomainA), ("Domains:1", hosted), ($"S2s:Routes:{other}", $"127.0.0.1:{ClosedPort()}"));
+        await server.CreateAccountAsync("alice", "secret");
+        await using var alice = await SubscriptionTests.OnlineAsync(server, "alice", "phone");
+
+        // A hosted subdomain is served here: no such user, so service-unavailable (RFC 6121 §8.5.2.2.1 via §8.5.1).
+        await alice.SendAsync($"<message to='nobody@{hosted}' type='chat' id='local'><body>hi</body></message>");
+        var local = await alice.WaitForAsync(e => e.Name == "message" && e.GetAttribute("id") == "local", "the local answer");
+        Assert.Equal("service-unavailable", ImClient.Condition(local));
+
+        // Any other subdomain is a remote domain like any other: routed out, here to a closed port.
+        await alice.SendAsync($"<message to='room@{other}' type='chat' id='remote'><body>hi</body></message>");
+        var remote = await alice.WaitForAsync(e => e.Name == "message" && e.GetAttribute("id") == "remote", "the bounce");
+        Assert.Equal("remote-server-not-found", ImClient.Condition(remote));
+    }
+
+    [Fact]
     [Trait("Conformance", "RFC 6120 §10.4.3")]
     public async Task A_server_that_never_negotiates_bounces_the_queue_with_remote_server_timeout_and_the_queue_is_bounded()
     {
