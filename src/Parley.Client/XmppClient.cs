@@ -373,8 +373,29 @@ public sealed class XmppClient : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
+        if (IsPing(element))
+        {
+            // XEP-0199 §4.2 / RFC 6120 §8.2.3: a ping is answered at once, whatever the application
+            // is doing, so a quiet session survives the server's idle probe.
+            var pong = new Element("iq", Namespaces.Client).SetAttribute("type", "result").SetAttribute("id", element.GetAttribute("id"));
+            if (element.GetAttribute("from") is { } from)
+            {
+                pong.SetAttribute("to", from);
+            }
+
+            _outbox.Writer.TryWrite(pong);
+            return ValueTask.CompletedTask;
+        }
+
         return _received.Writer.WriteAsync(element, _shutdown.Token);
     }
+
+    private static bool IsPing(Element element) =>
+        element.Is("iq", Namespaces.Client)
+        && element.GetAttribute("type") == "get"
+        && element.GetAttribute("id") is not null
+        && element.Children().Take(2).ToList() is [var child]
+        && child.Is("ping", Namespaces.Ping);
 
     /// <summary>Drains the outbox, one flush per batch; after the outbox completes, writes the closing tag. Never throws.</summary>
     private async Task<Exception?> WriteLoopAsync(ClientTransport transport)

@@ -85,6 +85,34 @@ public sealed class ClientProtocolTests
         await client.Completion;
     }
 
+    // XEP-0199 §4.2: the library answers the server's ping itself; the ping never reaches the stanza queue.
+    [Fact]
+    [Trait("Conformance", "XEP-0199 §4.2")]
+    public async Task A_server_ping_is_answered_by_the_library()
+    {
+        await using var server = new ScriptedServer();
+        await using var client = new XmppClient(Options(server.Port));
+        var connecting = client.ConnectAsync();
+        await server.LogInAsync(FullJid);
+        await connecting;
+
+        await server.WriteAsync($"<iq type='get' id='idle-1' from='localhost' to='{FullJid}'><ping xmlns='urn:xmpp:ping'/></iq>");
+        var pong = await server.ReadElementAsync();
+        Assert.True(pong.Is("iq", Namespaces.Client));
+        Assert.Equal("result", pong.GetAttribute("type"));
+        Assert.Equal("idle-1", pong.GetAttribute("id"));
+        Assert.Equal("localhost", pong.GetAttribute("to"));
+
+        await server.WriteAsync("<message from='bob@localhost/x' type='chat'><body>after</body></message>");
+        var next = await client.ReadStanzaAsync();
+        Assert.Equal("after", next!.ChildText("body", Namespaces.Client));
+
+        var closing = client.CloseAsync();
+        await server.AnswerCloseAsync();
+        await closing;
+        await client.Completion;
+    }
+
     // RFC 6120 §4.9: a stream error ends the stream; the client surfaces its condition.
     [Fact]
     [Trait("Conformance", "RFC 6120 §4.9")]

@@ -39,10 +39,10 @@ internal static class TlsIdleBuffers
     /// </summary>
     public static bool Release(SslStream stream)
     {
-        // Only the Unix context whose handle is the SSL* itself; any other shape is left alone
+        // Only OpenSSL's SSL handle type, whose handle is the SSL* itself; any other shape is left alone
         // rather than handing OpenSSL a pointer it does not own.
         if (ContextField?.GetValue(stream) is not SafeHandle context || context.IsInvalid
-            || context.GetType().FullName != "System.Net.Security.SafeDeleteSslContext")
+            || context.GetType().FullName != "Microsoft.Win32.SafeHandles.SafeSslHandle")
         {
             return false;
         }
