@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Parley.Server.Diagnostics;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
@@ -69,9 +70,10 @@ internal sealed partial class C2sNegotiator
         {
             step = await _exchange!.StepAsync(data, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (DbException e)
         {
-            // RFC 6120 §6.5.11: the account store failed; the client may retry later.
+            // RFC 6120 §6.5.11: the account store failed; the client may retry later. Only storage
+            // errors: a fault in a mechanism is a bug and ends the stream as internal-server-error.
             _exchange = null;
             NegotiationLog.CredentialLookupFailed(services.Logger, endpoint.ConnectionId, e);
             return Failed(SaslFailureCondition.TemporaryAuthFailure);

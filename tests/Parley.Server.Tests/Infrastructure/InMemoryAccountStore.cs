@@ -31,6 +31,11 @@ internal sealed class InMemoryAccountStore : IAccountStore
     public Task<IReadOnlyList<Jid>> ListAsync(string? domain, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<Jid>>([.. _accounts.Keys.Where(j => domain is null || j.Domain == domain).OrderBy(j => j.ToString(), StringComparer.Ordinal)]);
 
+    /// <summary>When set, credential lookups throw it, as a storage fault would.</summary>
+    public Exception? LookupFailure { get; set; }
+
     public Task<ScramCredential?> FindCredentialAsync(Jid account, ScramHash hash, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_accounts.TryGetValue(account, out var credentials) ? credentials.FirstOrDefault(c => c.Hash == hash) : null);
+        LookupFailure is { } failure
+            ? Task.FromException<ScramCredential?>(failure)
+            : Task.FromResult(_accounts.TryGetValue(account, out var credentials) ? credentials.FirstOrDefault(c => c.Hash == hash) : null);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
@@ -157,6 +158,22 @@ public sealed class C2sNegotiatorTests : IDisposable
         var error = await Assert.ThrowsAsync<StreamErrorException>(() => negotiator.OnElementAsync(Plain("juliet", "wrong"), default).AsTask());
         Assert.Equal(StreamErrorCondition.PolicyViolation, error.Condition);
         Assert.NotNull(endpoint.Sent[^1].Child("not-authorized", Namespaces.Sasl));
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §6.5.11")]
+    public async Task A_storage_failure_during_authentication_gets_temporary_auth_failure_and_a_retry_succeeds()
+    {
+        var (negotiator, endpoint) = Create(directTls: true);
+        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        _accounts.LookupFailure = new SqliteException("database is locked", 5);
+        Assert.Equal(NegotiationAction.None, await negotiator.OnElementAsync(Plain("juliet", "secret"), default));
+        Assert.NotNull(endpoint.Sent[^1].Child("temporary-auth-failure", Namespaces.Sasl));
+        Assert.Null(endpoint.Terminated);
+
+        _accounts.LookupFailure = null;
+        await negotiator.OnElementAsync(Plain("juliet", "secret"), default);
+        Assert.True(endpoint.Sent[^1].Is("success", Namespaces.Sasl));
     }
 
     private sealed class RecordingEndpoint : ISessionEndpoint, INegotiationOutput
