@@ -162,7 +162,16 @@ internal sealed class ClientTransport : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _input.CompleteAsync().ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            // Completing flushes what is still buffered; on a connection the server dropped that fails.
+            await _output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The stream has already ended (its reason is recorded); nothing more can be sent.
+        }
+
         if (_tls is not null)
         {
             await _tls.DisposeAsync().ConfigureAwait(false);
