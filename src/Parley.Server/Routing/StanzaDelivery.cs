@@ -10,7 +10,8 @@ namespace Parley.Server.Routing;
 /// The one way out. Every stanza the server emits leaves through here, whether a client sent it
 /// (after <see cref="StanzaRouter"/> checked it and ran the sender-side chain) or a module generated
 /// or relayed it (presence broadcasts, probes and their answers, subscription stanzas, replies,
-/// bounces): the addressee is resolved once — another domain (federation), or a local domain,
+/// bounces): the addressee is resolved once — another domain (federation), a component domain (its
+/// <see cref="IComponentHandler"/>), or a local domain,
 /// account or resource (the stanza filters, then the modules' recipient-side chains, whose last
 /// step is <see cref="ClientSession.Send"/> with the session's outbound filters). Modules never
 /// ask whether a JID is local. Nothing here waits on another session's socket.
@@ -70,6 +71,10 @@ internal sealed class StanzaDelivery(
                 break;
             case { Kind: OriginKind.Server }:
                 break;
+            case { Kind: OriginKind.Component }:
+                // A component's handler queues without waiting on its connection (IComponentHandler.DeliverAsync).
+                _ = ToComponentAsync(stanza, to.Jid, bounceTo: null, CancellationToken.None).AsTask();
+                break;
             default:
                 // The reply's 'from' is the address the original was sent to: a hosted domain's.
                 var from = Jid.TryParse(stanza.GetAttribute("from"), out var stamped) ? stamped : Jid.Create(null, domains.Default);
@@ -94,9 +99,10 @@ internal sealed class StanzaDelivery(
         }
     }
 
-    /// <summary>Whom a 'to' names: another domain, a hosted domain, one of its accounts, or a resource.</summary>
+    /// <summary>Whom a 'to' names: another domain, a component domain, a hosted domain, one of its accounts, or a resource.</summary>
     public Addressed Classify(Jid to) =>
-        !domains.Contains(to.Domain) ? Addressed.Remote
+        // Components are looked for only off the user-domain path, so local traffic pays nothing for them.
+        !domains.Contains(to.Domain) ? (domains.TryGetComponent(to.Domain, out _) ? Addressed.Component : Addressed.Remote)
         : to.Local is null ? Addressed.Server
         : to.Resource is null ? Addressed.Account
         : Addressed.Resource;
@@ -111,6 +117,12 @@ internal sealed class StanzaDelivery(
         if (addressed == Addressed.Remote)
         {
             ToRemote(origin.Jid, stanza, to!, origin);
+            return;
+        }
+
+        if (addressed == Addressed.Component)
+        {
+            await ToComponentAsync(stanza, to!, origin, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -145,6 +157,22 @@ internal sealed class StanzaDelivery(
         {
             // RFC 6120 §10.4.3: federation is off, so the domain cannot be reached.
             Bounce(bounceTo, stanza, StanzaErrorCondition.RemoteServerNotFound);
+        }
+    }
+
+    /// <summary>
+    /// A component domain's stanzas go to its handler (XEP-0114 §1: the server routes, the component
+    /// decides); when it cannot take them, service-unavailable as for any entity that is not there (RFC 6120 §8.3.3.19).
+    /// </summary>
+    private async ValueTask ToComponentAsync(Element stanza, Jid to, Origin? bounceTo, CancellationToken cancellationToken)
+    {
+        if (!domains.TryGetComponent(to.Domain, out var component)
+            || !await component.DeliverAsync(stanza, to, cancellationToken).ConfigureAwait(false))
+        {
+            if (bounceTo is not null)
+            {
+                Bounce(bounceTo, stanza, StanzaErrorCondition.ServiceUnavailable);
+            }
         }
     }
 
