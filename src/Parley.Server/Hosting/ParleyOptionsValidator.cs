@@ -56,6 +56,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxVCardBytes", options.Limits.MaxVCardBytes, failures);
         ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);
         ValidatePositive("Limits:MaxRosterItems", options.Limits.MaxRosterItems, failures);
+        ValidatePositive("Limits:MaxPendingSubscriptions", options.Limits.MaxPendingSubscriptions, failures);
+        ValidatePositive("Limits:MaxPendingSubscriptionsPerDomain", options.Limits.MaxPendingSubscriptionsPerDomain, failures);
+        ValidatePositive("Limits:MaxSubscriptionStatusBytes", options.Limits.MaxSubscriptionStatusBytes, failures);
         ValidateHardening(options.Limits, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
