@@ -185,6 +185,18 @@ public sealed class LimitOptions
     /// <summary>Accounts one IP address may create by in-band registration (XEP-0077) per hour. Default 5.</summary>
     public int RegistrationsPerIpPerHour { get; set; } = 5;
 
+    /// <summary>
+    /// In-band registration attempts (XEP-0077) one IP address may make per hour, whatever their
+    /// outcome (a taken name counts too); one more gets policy-violation type wait. Default 30.
+    /// </summary>
+    public int RegistrationAttemptsPerIpPerHour { get; set; } = 30;
+
+    /// <summary>In-band registration attempts on one stream; one more ends it with policy-violation. Default 5.</summary>
+    public int RegistrationAttemptsPerStream { get; set; } = 5;
+
+    /// <summary>In-band password changes (XEP-0077 §3.3) per account per hour; one more gets policy-violation type wait. Default 5.</summary>
+    public int PasswordChangesPerAccountPerHour { get; set; } = 5;
+
     /// <summary>Elements in one stanza, the stanza itself included; more is policy-violation. Default 4096.</summary>
     public int MaxElementsPerStanza { get; set; } = 4096;
 

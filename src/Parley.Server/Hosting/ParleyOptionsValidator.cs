@@ -87,6 +87,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         }
 
         ValidatePositive("Limits:RegistrationsPerIpPerHour", limits.RegistrationsPerIpPerHour, failures);
+        ValidatePositive("Limits:RegistrationAttemptsPerIpPerHour", limits.RegistrationAttemptsPerIpPerHour, failures);
+        ValidatePositive("Limits:RegistrationAttemptsPerStream", limits.RegistrationAttemptsPerStream, failures);
+        ValidatePositive("Limits:PasswordChangesPerAccountPerHour", limits.PasswordChangesPerAccountPerHour, failures);
         ValidatePositive("Limits:MaxElementsPerStanza", limits.MaxElementsPerStanza, failures);
         ValidatePositive("Limits:MaxAttributesPerElement", limits.MaxAttributesPerElement, failures);
         ValidatePositive("Limits:MaxAttributeValueBytes", limits.MaxAttributeValueBytes, failures);
