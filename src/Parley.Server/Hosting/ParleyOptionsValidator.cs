@@ -56,6 +56,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxVCardBytes", options.Limits.MaxVCardBytes, failures);
         ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);
         ValidatePositive("Limits:MaxRosterItems", options.Limits.MaxRosterItems, failures);
+        ValidatePositive("Limits:MaxPendingSubscriptions", options.Limits.MaxPendingSubscriptions, failures);
+        ValidatePositive("Limits:MaxPendingSubscriptionsPerDomain", options.Limits.MaxPendingSubscriptionsPerDomain, failures);
+        ValidatePositive("Limits:MaxSubscriptionStatusBytes", options.Limits.MaxSubscriptionStatusBytes, failures);
         ValidateHardening(options.Limits, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -84,6 +87,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         }
 
         ValidatePositive("Limits:RegistrationsPerIpPerHour", limits.RegistrationsPerIpPerHour, failures);
+        ValidatePositive("Limits:RegistrationAttemptsPerIpPerHour", limits.RegistrationAttemptsPerIpPerHour, failures);
+        ValidatePositive("Limits:RegistrationAttemptsPerStream", limits.RegistrationAttemptsPerStream, failures);
+        ValidatePositive("Limits:PasswordChangesPerAccountPerHour", limits.PasswordChangesPerAccountPerHour, failures);
         ValidatePositive("Limits:MaxElementsPerStanza", limits.MaxElementsPerStanza, failures);
         ValidatePositive("Limits:MaxAttributesPerElement", limits.MaxAttributesPerElement, failures);
         ValidatePositive("Limits:MaxAttributeValueBytes", limits.MaxAttributeValueBytes, failures);

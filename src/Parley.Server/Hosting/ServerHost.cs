@@ -99,6 +99,7 @@ public static class ServerHost
         services.AddSingleton<SessionModule>();
         services.AddSingleton<PresenceModule>();
         services.TryAddSingleton<IRosterStore, SqlRosterStore>();
+        services.AddSingleton<PendingRequestQuota>();
         services.AddSingleton<Rosters>();
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<RosterModule>();
