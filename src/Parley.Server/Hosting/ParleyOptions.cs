@@ -45,6 +45,9 @@ public sealed class ParleyOptions
     /// <summary>External components (keys Components:*, XEP-0114).</summary>
     public ComponentOptions Components { get; set; } = new();
 
+    /// <summary>Multi-User Chat (XEP-0045) on conference.&lt;domain&gt;.</summary>
+    public MucOptions Muc { get; set; } = new();
+
     /// <summary>Resource limits (keys Limits:*); each must be greater than 0.</summary>
     public LimitOptions Limits { get; set; } = new();
 

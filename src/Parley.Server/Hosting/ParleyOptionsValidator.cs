@@ -40,6 +40,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidateTls(options, failures);
         ValidateS2s(options, failures);
         ValidateComponents(options, failures);
+        ValidateMuc(options.Muc, failures);
 
         if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -207,6 +208,41 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("S2s:ConnectTimeoutSeconds", s2s.ConnectTimeoutSeconds, failures);
         ValidatePositive("S2s:IdleTimeoutSeconds", s2s.IdleTimeoutSeconds, failures);
         ValidatePositive("S2s:MaxQueuedStanzas", s2s.MaxQueuedStanzas, failures);
+    }
+
+    private static void ValidateMuc(MucOptions muc, List<string> failures)
+    {
+        if (!Parley.Xmpp.Addressing.Jid.TryCreate(null, muc.Subdomain + ".example", null, out _) || muc.Subdomain.Contains('.', StringComparison.Ordinal))
+        {
+            failures.Add($"Muc:Subdomain '{muc.Subdomain}' is not one DNS label.");
+        }
+
+        if (muc.CreateRooms is not ("everyone" or "local" or "admins"))
+        {
+            failures.Add($"Muc:CreateRooms '{muc.CreateRooms}' is not one of everyone, local, admins.");
+        }
+
+        for (var i = 0; i < muc.Admins.Count; i++)
+        {
+            if (!Parley.Xmpp.Addressing.Jid.TryParse(muc.Admins[i], out var admin) || admin.Resource is not null)
+            {
+                failures.Add($"Muc:Admins:{i} '{muc.Admins[i]}' is not a bare JID.");
+            }
+        }
+
+        ValidateRange("Muc:MaxRoomsPerOwner", muc.MaxRoomsPerOwner, 1, 10000, failures);
+        ValidateRange("Muc:MaxOccupantsPerRoom", muc.MaxOccupantsPerRoom, 1, 100000, failures);
+        ValidateRange("Muc:MessagesPerSecond", muc.MessagesPerSecond, 1, 10000, failures);
+        ValidateRange("Muc:MessageBurst", muc.MessageBurst, 1, 10000, failures);
+        ValidateRange("Muc:HistoryLength", muc.HistoryLength, 0, 1000, failures);
+    }
+
+    private static void ValidateRange(string key, int value, int min, int max, List<string> failures)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{key} is {value}; it must be {min} to {max}.");
+        }
     }
 
     private static void ValidateComponents(ParleyOptions options, List<string> failures)

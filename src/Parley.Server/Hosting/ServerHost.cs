@@ -16,6 +16,7 @@ using Parley.Server.Modules;
 using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;
+using Parley.Server.Modules.Muc;
 using Parley.Server.Modules.Offline;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
@@ -119,6 +120,13 @@ public static class ServerHost
         services.AddSingleton<VCardModule>();
         services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>();
         services.AddSingleton<PrivateStorageModule>();
+        services.TryAddSingleton<IRoomStore, SqlRoomStore>();
+        services.AddSingleton<OccupantIds>();
+        services.AddSingleton<MucRuntime>();
+        services.AddSingleton<MucComponents>();
+        services.AddSingleton<IComponentSet>(sp => sp.GetRequiredService<MucComponents>());
+        services.AddHostedService(sp => sp.GetRequiredService<MucComponents>());
+        services.AddSingleton<MucModule>();
         // Built at start (ModuleStartup), not here: modules take the delivery path, which takes these tables.
         services.AddSingleton(sp => new ModuleDispatcher(() => EnabledModules(sp), sp.GetRequiredService<EventBus>()));
         services.AddHostedService<ModuleStartup>();
@@ -137,6 +145,10 @@ public static class ServerHost
         yield return services.GetRequiredService<BlockingModule>();
         yield return services.GetRequiredService<VCardModule>();
         yield return services.GetRequiredService<PrivateStorageModule>();
+        if (options.Muc.Enabled)
+        {
+            yield return services.GetRequiredService<MucModule>();
+        }
         if (options.AdvertiseVersion)
         {
             yield return services.GetRequiredService<VersionModule>();

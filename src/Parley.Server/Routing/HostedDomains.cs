@@ -10,14 +10,14 @@ namespace Parley.Server.Routing;
 /// The domains this server hosts, prepared once (RFC 7622 §3.2) for exact comparison, each with
 /// its <see cref="HostKind"/>: the user domains of the configuration (Domains), the external
 /// components it declares (Components:Secrets) and the internal components registered as
-/// <see cref="IComponentHandler"/> services.
+/// <see cref="IComponentHandler"/> services or in an <see cref="IComponentSet"/>.
 /// </summary>
 internal sealed class HostedDomains
 {
     private readonly FrozenSet<string> _domains;
     private readonly FrozenDictionary<string, IComponentHandler> _components;
 
-    public HostedDomains(IOptions<ParleyOptions> options, IEnumerable<IComponentHandler>? components = null)
+    public HostedDomains(IOptions<ParleyOptions> options, IEnumerable<IComponentHandler>? components = null, IEnumerable<IComponentSet>? componentSets = null)
     {
         var configured = options.Value.Domains.Count == 0 ? ["localhost"] : options.Value.Domains;
         _domains = configured.Select(d => Jid.Create(null, d).Domain).ToFrozenSet(StringComparer.Ordinal);
@@ -26,7 +26,7 @@ internal sealed class HostedDomains
         // XEP-0114 components are declared by their secrets; internal ones register as services.
         var external = options.Value.Components.Secrets.Select(s => new ExternalComponent(Jid.Create(null, s.Key).Domain, s.Value));
         var byDomain = new Dictionary<string, IComponentHandler>(StringComparer.Ordinal);
-        foreach (var component in (components ?? []).Concat(external))
+        foreach (var component in (components ?? []).Concat((componentSets ?? []).SelectMany(set => set.Components)).Concat(external))
         {
             if (_domains.Contains(component.Domain) || !byDomain.TryAdd(component.Domain, component))
             {

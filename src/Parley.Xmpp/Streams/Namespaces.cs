@@ -38,4 +38,21 @@ public static class Namespaces
     public const string Delay = "urn:xmpp:delay";
     public const string Hints = "urn:xmpp:hints";
     public const string ChatStates = "http://jabber.org/protocol/chatstates";
+
+    /// <summary>XEP-0045 §19.1: the join element, and the user, admin and owner namespaces.</summary>
+    public const string Muc = "http://jabber.org/protocol/muc";
+    public const string MucUser = "http://jabber.org/protocol/muc#user";
+    public const string MucAdmin = "http://jabber.org/protocol/muc#admin";
+    public const string MucOwner = "http://jabber.org/protocol/muc#owner";
+    public const string MucRoomConfig = "http://jabber.org/protocol/muc#roomconfig";
+    public const string MucRoomInfo = "http://jabber.org/protocol/muc#roominfo";
+
+    /// <summary>XEP-0410 §4: the service answers self-pings itself.</summary>
+    public const string MucSelfPing = "http://jabber.org/protocol/muc#self-ping-optimization";
+
+    /// <summary>XEP-0249 direct invitations.</summary>
+    public const string DirectInvite = "jabber:x:conference";
+
+    /// <summary>XEP-0421 anonymous unique occupant identifiers.</summary>
+    public const string OccupantId = "urn:xmpp:occupant-id:0";
 }

@@ -1,0 +1,347 @@
+using System.Collections.Concurrent;
+using Parley.Server.Routing;
+using Parley.Server.Sessions;
+using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Stanzas;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Modules.Muc;
+
+/// <summary>
+/// The MUC service of one hosted domain (XEP-0045), an internal component on
+/// &lt;Muc:Subdomain&gt;.&lt;domain&gt;: it finds or creates the room a stanza names, runs one room
+/// action at a time per room (so every occupant sees the same order), and delivers what the room
+/// sends through the one delivery path. Rooms are created by entering them (§10.1), as
+/// Muc:CreateRooms allows and up to Muc:MaxRoomsPerOwner per creator.
+/// </summary>
+internal sealed class MucService(string domain, MucRuntime runtime) : IComponentHandler
+{
+    private readonly ConcurrentDictionary<string, RoomHost> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Jid, ConcurrentDictionary<string, byte>> _joined = new();
+    private readonly ConcurrentDictionary<Jid, int> _createdBy = new();
+
+    public string Domain { get; } = domain;
+
+    public HostKind Kind => HostKind.InternalComponent;
+
+    public async ValueTask<bool> DeliverAsync(Element stanza, Jid to, CancellationToken cancellationToken)
+    {
+        if (!Jid.TryParse(stanza.GetAttribute("from"), out var from))
+        {
+            return true;
+        }
+
+        if (to.Local is null)
+        {
+            await ServiceAsync(stanza, from, to).ConfigureAwait(false);
+        }
+        else
+        {
+            await RoomAsync(stanza, from, to, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>A stored persistent room, restored at start.</summary>
+    public void Restore(Room room)
+    {
+        _rooms[room.Jid.Local!] = new RoomHost(room) { Stored = true };
+        _createdBy.AddOrUpdate(room.Creator, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>A session ended: its occupants leave every room they were in, with unavailable presence (§7.14).</summary>
+    public async ValueTask SessionClosedAsync(Jid session)
+    {
+        if (!_joined.TryRemove(session, out var rooms))
+        {
+            return;
+        }
+
+        foreach (var local in rooms.Keys)
+        {
+            if (_rooms.TryGetValue(local, out var host))
+            {
+                await RunAsync(host, null, session, (room, sends) =>
+                {
+                    room.Exit(session, null, sends);
+                    return null;
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>§6.1 and §6.3: the service's own disco#info and its public rooms in disco#items.</summary>
+    private async ValueTask ServiceAsync(Element stanza, Jid from, Jid to)
+    {
+        if (stanza.Name != "iq" || Stanza.Type(stanza) is not ("get" or "set"))
+        {
+            return;
+        }
+
+        var payload = stanza.FirstElement!;
+        var get = Stanza.Type(stanza) == "get";
+        var reply = !get ? Stanza.ErrorReply(stanza, StanzaError.Of(StanzaErrorCondition.ServiceUnavailable))
+            : payload.Is("query", Namespaces.DiscoInfo) ? Stanza.IqResult(stanza, MucDisco.ServiceInfo())
+            : payload.Is("query", Namespaces.DiscoItems) ? Stanza.IqResult(stanza, MucDisco.ServiceItems(PublicRooms()))
+            : payload.Is("ping", Namespaces.Ping) ? Stanza.IqResult(stanza)
+            : Stanza.ErrorReply(stanza, StanzaError.Of(StanzaErrorCondition.ServiceUnavailable));
+        await SendAsync(new RoomSend(to, from, reply)).ConfigureAwait(false);
+    }
+
+    private IEnumerable<Room> PublicRooms() =>
+        _rooms.Values.Select(h => h.Room).Where(r => r.Config.Public && !r.Locked && !r.Gone).OrderBy(r => r.Jid.Local, StringComparer.Ordinal);
+
+    private async ValueTask RoomAsync(Element stanza, Jid from, Jid to, CancellationToken cancellationToken)
+    {
+        var local = to.Local!;
+        while (true)
+        {
+            var created = false;
+            if (!_rooms.TryGetValue(local, out var host))
+            {
+                if (!(stanza.Name == "presence" && Stanza.Type(stanza) is null && to.Resource is not null))
+                {
+                    // §7.2 and RFC 6120 §8.3.3.7: only entering creates a room; anything else names nothing.
+                    await ReplyErrorAsync(stanza, from, to, StanzaError.Of(StanzaErrorCondition.ItemNotFound)).ConfigureAwait(false);
+                    return;
+                }
+
+                if (runtime.RefusesCreation(from, _createdBy.GetValueOrDefault(from.Bare)) is { } refusal)
+                {
+                    await ReplyErrorAsync(stanza, from, to, refusal).ConfigureAwait(false);
+                    return;
+                }
+
+                host = new RoomHost(new Room(to.Bare, from, runtime.Environment));
+                if (!_rooms.TryAdd(local, host))
+                {
+                    continue;
+                }
+
+                _createdBy.AddOrUpdate(from.Bare, 1, (_, n) => n + 1);
+                created = true;
+            }
+
+            var nickModified = to.Resource is not null && !(stanza.GetAttribute("to") ?? "").EndsWith("/" + to.Resource, StringComparison.Ordinal);
+            if (await RunAsync(host, stanza, from, (room, sends) => Act(room, stanza, from, to, created, nickModified, sends), cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one action on a room under its gate and delivers what it sends, in order; answers the
+    /// sender's stanza with the action's error; saves or forgets the room. False when the room was
+    /// gone before the action could run (the caller looks it up again).
+    /// </summary>
+    private async ValueTask<bool> RunAsync(RoomHost host, Element? stanza, Jid from, Func<Room, List<RoomSend>, StanzaError?> action, CancellationToken cancellationToken)
+    {
+        await host.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var room = host.Room;
+            if (room.Gone)
+            {
+                return stanza is null;
+            }
+
+            var sends = new List<RoomSend>();
+            var error = action(room, sends);
+            if (error is not null && stanza is not null)
+            {
+                await ReplyErrorAsync(stanza, from, Jid.Parse(stanza.GetAttribute("to")!), error).ConfigureAwait(false);
+            }
+
+            foreach (var send in sends)
+            {
+                await SendAsync(send).ConfigureAwait(false);
+            }
+
+            if (room.IsOccupant(from))
+            {
+                _joined.GetOrAdd(from, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[room.Jid.Local!] = 0;
+            }
+            else if (_joined.TryGetValue(from, out var rooms))
+            {
+                rooms.TryRemove(room.Jid.Local!, out _);
+            }
+
+            await PersistAsync(host).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            host.Gate.Release();
+        }
+    }
+
+    private StanzaError? Act(Room room, Element stanza, Jid from, Jid to, bool created, bool nickModified, List<RoomSend> sends)
+    {
+        var type = Stanza.Type(stanza);
+        switch (stanza.Name)
+        {
+            case "presence":
+                if (type == "unavailable" || type == "error")
+                {
+                    room.Exit(from, type == "error" ? null : stanza, sends);
+                    return null;
+                }
+
+                if (type is not null)
+                {
+                    // Subscriptions mean nothing to a room.
+                    return null;
+                }
+
+                if (to.Resource is null)
+                {
+                    // §7.2.1: entering needs a nickname; a bare room JID has none.
+                    return StanzaError.Of(StanzaErrorCondition.JidMalformed, "Enter the room with a nickname: room@service/nick.");
+                }
+
+                var error = room.IsOccupant(from)
+                    ? room.ChangePresence(from, to.Resource, stanza, sends)
+                    : room.Enter(from, to.Resource, stanza, created, nickModified, sends);
+                if (error is not null && created)
+                {
+                    room.CloseIfEmpty();
+                }
+
+                return error;
+            case "message":
+                if (type == "error")
+                {
+                    return null;
+                }
+
+                if (to.Resource is not null)
+                {
+                    return room.PrivateMessage(from, to.Resource, stanza, sends);
+                }
+
+                if (type == "groupchat")
+                {
+                    return room.Groupchat(from, stanza, sends);
+                }
+
+                if (stanza.Child("x", Namespaces.MucUser) is { } x && (x.Child("invite", Namespaces.MucUser) ?? x.Child("decline", Namespaces.MucUser)) is not null)
+                {
+                    return room.InviteOrDecline(from, x, sends);
+                }
+
+                return StanzaError.Of(StanzaErrorCondition.NotAcceptable, "Send groupchat messages to the room.");
+            default:
+                return type is "get" or "set" ? RoomIq(room, stanza, from, to, sends) : null;
+        }
+    }
+
+    /// <summary>IQs to the room (disco §6.4, muc#owner §10, muc#admin §8–§9) and XEP-0410 self-pings to an occupant JID.</summary>
+    private StanzaError? RoomIq(Room room, Element iq, Jid from, Jid to, List<RoomSend> sends)
+    {
+        var payload = iq.FirstElement!;
+        var get = Stanza.Type(iq) == "get";
+        Element? answer = null;
+        StanzaError? error;
+        if (to.Resource is not null)
+        {
+            // XEP-0410 §3: the service answers a joined occupant's ping to its own occupant JID, and
+            // not-acceptable to anyone not joined under that nick.
+            error = !payload.Is("ping", Namespaces.Ping) ? StanzaError.Of(StanzaErrorCondition.ServiceUnavailable)
+                : room.NickOf(from) != to.Resource ? StanzaError.Of(StanzaErrorCondition.NotAcceptable, "You are not joined under that nickname.")
+                : null;
+        }
+        else if (room.Locked && room.AffiliationOf(from) != MucAffiliation.Owner)
+        {
+            error = StanzaError.Of(StanzaErrorCondition.ItemNotFound);
+        }
+        else if (get && payload.Is("query", Namespaces.DiscoInfo))
+        {
+            (answer, error) = (MucDisco.RoomInfo(room), null);
+        }
+        else if (get && payload.Is("query", Namespaces.DiscoItems))
+        {
+            // §6.5: the occupant list is not disclosed through disco; occupants learn it from presence.
+            (answer, error) = (new Element("query", Namespaces.DiscoItems), null);
+        }
+        else if (payload.Is("query", Namespaces.MucOwner))
+        {
+            Element? form = null;
+            error = get ? room.ConfigurationForm(from, out form)
+                : payload.Child("destroy", Namespaces.MucOwner) is { } destroy ? room.Destroy(from, destroy, sends)
+                : payload.Child("x", Namespaces.DataForms) is { } submitted ? room.Configure(from, submitted, sends)
+                : StanzaError.Of(StanzaErrorCondition.BadRequest);
+            if (get && error is null)
+            {
+                answer = new Element("query", Namespaces.MucOwner).Add(form!);
+            }
+        }
+        else if (payload.Is("query", Namespaces.MucAdmin))
+        {
+            error = get ? room.AdminList(from, payload, out answer) : room.AdminChange(from, payload, sends);
+        }
+        else
+        {
+            error = StanzaError.Of(StanzaErrorCondition.ServiceUnavailable);
+        }
+
+        if (error is null)
+        {
+            // The result precedes the presence and messages the change causes (§9.1: the admin hears the result first).
+            sends.Insert(0, new RoomSend(to, from, Stanza.IqResult(iq, answer)));
+        }
+
+        return error;
+    }
+
+    private async ValueTask PersistAsync(RoomHost host)
+    {
+        var room = host.Room;
+        if (room.Gone)
+        {
+            _rooms.TryRemove(new KeyValuePair<string, RoomHost>(room.Jid.Local!, host));
+            _createdBy.AddOrUpdate(room.Creator, 0, (_, n) => Math.Max(0, n - 1));
+        }
+
+        var keep = room.Config.Persistent && !room.Gone;
+        if (keep && room.Dirty)
+        {
+            await runtime.Store.SaveAsync(room.Jid.ToString(), RoomSnapshot.Write(room), CancellationToken.None).ConfigureAwait(false);
+            host.Stored = true;
+        }
+        else if (!keep && host.Stored)
+        {
+            await runtime.Store.DeleteAsync(room.Jid.ToString(), CancellationToken.None).ConfigureAwait(false);
+            host.Stored = false;
+        }
+
+        room.Dirty = false;
+    }
+
+    private ValueTask ReplyErrorAsync(Element stanza, Jid from, Jid to, StanzaError error)
+    {
+        // RFC 6120 §8.3.1: never an error to an error; the server-wide rule lives in Bounce.
+        if (Stanza.IsError(stanza) || Stanza.Type(stanza) == "result")
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return SendAsync(new RoomSend(to, from, Stanza.ErrorReply(stanza, error)));
+    }
+
+    // The room's order is the delivery order: each stanza is queued before the next is built, never awaiting a socket.
+    private ValueTask SendAsync(RoomSend send) =>
+        runtime.Delivery.SendAsync(Origin.Component(send.From), send.Stanza, send.To, CancellationToken.None);
+
+    private sealed class RoomHost(Room room)
+    {
+        public Room Room { get; } = room;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        /// <summary>Whether the store holds the room (it was persistent when last saved).</summary>
+        public bool Stored { get; set; }
+    }
+}
