@@ -50,8 +50,8 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
             return null;
         }
 
-        // Another domain's users keep their own blocklists; a local sender's is checked here.
-        if (context.From.Kind != OriginKind.RemoteServer
+        // Another domain's users and components (a MUC room) keep their own blocklists; a local sender's is checked here.
+        if (context.From.Kind is not (OriginKind.RemoteServer or OriginKind.Component)
             && (await blocklists.GetAsync(context.From.Account, context.CancellationToken).ConfigureAwait(false)).Matches(to))
         {
             return Blocked;

@@ -78,10 +78,11 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
             return Handling.Done;
         }
 
-        if (type is not (null or "unavailable") && !(type == "error" && context.From.IsServerItself))
+        if (type is not (null or "unavailable") && !(type == "error" && (context.From.IsServerItself || context.To!.Resource is not null)))
         {
-            // Subscription stanzas are the roster module's (RFC 6121 §3); errors are dropped, but
-            // for those the server itself answers with (a refused subscription request).
+            // Subscription stanzas are the roster module's (RFC 6121 §3); errors to a bare JID are
+            // dropped, but for those the server itself answers with (a refused subscription request).
+            // An error to a full JID answers presence that resource sent (a refused MUC join, XEP-0045 §7.2).
             return Handling.Continue;
         }
 
