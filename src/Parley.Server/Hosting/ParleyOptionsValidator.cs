@@ -40,9 +40,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidateTls(options, failures);
         ValidateS2s(options, failures);
 
-        if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        if (Storage.SqlProviderFactory.Check(options.Storage.Provider, options.Storage.ConnectionString) is { } storageProblem)
         {
-            failures.Add($"Storage:Provider '{options.Storage.Provider}' is not supported; use 'sqlite'.");
+            failures.Add(storageProblem);
         }
 
         ValidatePositive("Storage:BusyTimeoutSeconds", options.Storage.BusyTimeoutSeconds, failures);
