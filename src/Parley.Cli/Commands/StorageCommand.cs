@@ -26,7 +26,7 @@ internal static class StorageCommand
                                  pg_dump (docs/operations.md)
 
         DB is PROVIDER:CONNECTION, e.g.
-          sqlite:./data                 the parley.db in a data folder
+          sqlite:./data                 the parley.db in a data folder (created if need be)
           sqlite:/var/lib/parley/parley.db
           postgresql:Host=db;Database=parley;Username=parley;Password=secret
 
@@ -98,8 +98,8 @@ internal static class StorageCommand
     }
 
     /// <summary>
-    /// PROVIDER:CONNECTION. For SQLite the connection may also be a data folder (its parley.db) or a
-    /// file path; anything with '=' is a connection string.
+    /// PROVIDER:CONNECTION. For SQLite the connection may also be an existing file or a path ending
+    /// in .db, else a data folder (its parley.db); anything with '=' is a connection string.
     /// </summary>
     private static SqlProvider Open(string spec, string option)
     {
@@ -113,7 +113,8 @@ internal static class StorageCommand
         var connection = spec[(colon + 1)..];
         if (string.Equals(name, SqliteProvider.ProviderName, StringComparison.OrdinalIgnoreCase) && !connection.Contains('=', StringComparison.Ordinal))
         {
-            connection = SqliteProvider.ForFile(Directory.Exists(connection) ? Path.Combine(connection, "parley.db") : connection);
+            var isFile = File.Exists(connection) || connection.EndsWith(".db", StringComparison.OrdinalIgnoreCase);
+            connection = SqliteProvider.ForFile(isFile ? connection : Path.Combine(connection, "parley.db"));
         }
 
         if (SqlProviderFactory.Check(name, connection) is { } problem)
