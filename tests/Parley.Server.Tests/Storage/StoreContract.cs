@@ -7,11 +7,11 @@ namespace Parley.Server.Tests.Storage;
 
 /// <summary>
 /// The base of every store's contract tests: each test gets a fresh database of the engine the
-/// derived class names, migrated, and its core services. A store's contract is an abstract class
+/// derived class names, migrated, and its core services. A store's contract is an abstract class (named ...Tests, so docs/conformance.md can cite it)
 /// of [Fact]s deriving from this one, run once per engine by two one-line classes:
 /// <code>
-/// public sealed class WidgetStoreOnSqlite() : WidgetStoreContract(StorageEngine.Sqlite);
-/// public sealed class WidgetStoreOnPostgres() : WidgetStoreContract(StorageEngine.Postgres);
+/// public sealed class WidgetStoreOnSqlite() : WidgetStoreTests(StorageEngine.Sqlite);
+/// public sealed class WidgetStoreOnPostgres() : WidgetStoreTests(StorageEngine.Postgres);
 /// </code>
 /// </summary>
 public abstract class StoreContract(StorageEngine engine) : IAsyncLifetime

@@ -6,7 +6,7 @@ using Parley.Xmpp.Sasl;
 namespace Parley.Server.Tests.Storage.Contracts;
 
 /// <summary><see cref="IAccountStore"/> on every engine.</summary>
-public abstract class AccountStoreContract(StorageEngine engine) : StoreContract(engine)
+public abstract class AccountStoreTests(StorageEngine engine) : StoreContract(engine)
 {
     [Fact]
     public async Task Credentials_round_trip_for_every_hash()
@@ -133,6 +133,6 @@ public abstract class AccountStoreContract(StorageEngine engine) : StoreContract
     }
 }
 
-public sealed class AccountStoreOnSqlite() : AccountStoreContract(StorageEngine.Sqlite);
+public sealed class AccountStoreOnSqlite() : AccountStoreTests(StorageEngine.Sqlite);
 
-public sealed class AccountStoreOnPostgres() : AccountStoreContract(StorageEngine.Postgres);
+public sealed class AccountStoreOnPostgres() : AccountStoreTests(StorageEngine.Postgres);

@@ -6,7 +6,7 @@ using Parley.Xmpp.Sasl;
 namespace Parley.Server.Tests.Storage.Contracts;
 
 /// <summary>Migrations on every engine: transactional, once only, even with two processes starting together.</summary>
-public abstract class SchemaContract(StorageEngine engine) : StoreContract(engine)
+public abstract class SchemaTests(StorageEngine engine) : StoreContract(engine)
 {
     [Fact]
     public async Task Migrations_are_idempotent_and_keep_data()
@@ -93,6 +93,6 @@ public abstract class SchemaContract(StorageEngine engine) : StoreContract(engin
     }
 }
 
-public sealed class SchemaOnSqlite() : SchemaContract(StorageEngine.Sqlite);
+public sealed class SchemaOnSqlite() : SchemaTests(StorageEngine.Sqlite);
 
-public sealed class SchemaOnPostgres() : SchemaContract(StorageEngine.Postgres);
+public sealed class SchemaOnPostgres() : SchemaTests(StorageEngine.Postgres);

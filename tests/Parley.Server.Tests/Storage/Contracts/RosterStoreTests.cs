@@ -5,7 +5,7 @@ using Parley.Xmpp.Sasl;
 namespace Parley.Server.Tests.Storage.Contracts;
 
 /// <summary><see cref="SqlRosterStore"/> on every engine.</summary>
-public abstract class RosterStoreContract(StorageEngine engine) : StoreContract(engine)
+public abstract class RosterStoreTests(StorageEngine engine) : StoreContract(engine)
 {
     private static readonly Jid Romeo = Jid.Parse("romeo@localhost");
 
@@ -86,6 +86,6 @@ public abstract class RosterStoreContract(StorageEngine engine) : StoreContract(
     }
 }
 
-public sealed class RosterStoreOnSqlite() : RosterStoreContract(StorageEngine.Sqlite);
+public sealed class RosterStoreOnSqlite() : RosterStoreTests(StorageEngine.Sqlite);
 
-public sealed class RosterStoreOnPostgres() : RosterStoreContract(StorageEngine.Postgres);
+public sealed class RosterStoreOnPostgres() : RosterStoreTests(StorageEngine.Postgres);

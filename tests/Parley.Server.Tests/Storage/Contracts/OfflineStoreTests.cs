@@ -6,7 +6,7 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Tests.Storage.Contracts;
 
 /// <summary>The XEP-0160 queue (<see cref="SqlOfflineStore"/>) on every engine.</summary>
-public abstract class OfflineStoreContract(StorageEngine engine) : StoreContract(engine)
+public abstract class OfflineStoreTests(StorageEngine engine) : StoreContract(engine)
 {
     private static readonly DateTimeOffset Received = new(2026, 11, 23, 10, 0, 0, 123, TimeSpan.Zero);
 
@@ -80,6 +80,6 @@ public abstract class OfflineStoreContract(StorageEngine engine) : StoreContract
     }
 }
 
-public sealed class OfflineStoreOnSqlite() : OfflineStoreContract(StorageEngine.Sqlite);
+public sealed class OfflineStoreOnSqlite() : OfflineStoreTests(StorageEngine.Sqlite);
 
-public sealed class OfflineStoreOnPostgres() : OfflineStoreContract(StorageEngine.Postgres);
+public sealed class OfflineStoreOnPostgres() : OfflineStoreTests(StorageEngine.Postgres);

@@ -6,7 +6,7 @@ using Parley.Xmpp.Addressing;
 namespace Parley.Server.Tests.Storage.Contracts;
 
 /// <summary>The blocklist (XEP-0191), vCard (XEP-0054) and private XML (XEP-0049) stores on every engine.</summary>
-public abstract class AccountDataContract(StorageEngine engine) : StoreContract(engine)
+public abstract class AccountDataStoreTests(StorageEngine engine) : StoreContract(engine)
 {
     private SqlBlocklistStore Blocklists => new(Sql);
 
@@ -83,6 +83,6 @@ public abstract class AccountDataContract(StorageEngine engine) : StoreContract(
     }
 }
 
-public sealed class AccountDataOnSqlite() : AccountDataContract(StorageEngine.Sqlite);
+public sealed class AccountDataOnSqlite() : AccountDataStoreTests(StorageEngine.Sqlite);
 
-public sealed class AccountDataOnPostgres() : AccountDataContract(StorageEngine.Postgres);
+public sealed class AccountDataOnPostgres() : AccountDataStoreTests(StorageEngine.Postgres);
