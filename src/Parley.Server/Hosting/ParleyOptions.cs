@@ -42,6 +42,9 @@ public sealed class ParleyOptions
     /// <summary>Server-to-server federation (keys S2s:*); stanza size and depth limits come from <see cref="Limits"/>.</summary>
     public S2sOptions S2s { get; set; } = new();
 
+    /// <summary>External components (keys Components:*, XEP-0114).</summary>
+    public ComponentOptions Components { get; set; } = new();
+
     /// <summary>Resource limits (keys Limits:*); each must be greater than 0.</summary>
     public LimitOptions Limits { get; set; } = new();
 
@@ -167,8 +170,11 @@ public sealed class LimitOptions
     /// <summary>Failed authentications from one IP address or for one account answered at once; later ones wait. Default 3.</summary>
     public int AuthFailuresBeforeDelay { get; set; } = 3;
 
-    /// <summary>Longest wait before a failed authentication is answered (the backoff doubles from 1 s up to it). Default 30.</summary>
-    public int AuthMaxDelaySeconds { get; set; } = 30;
+    /// <summary>
+    /// Longest wait before a failed authentication is answered (the backoff doubles from 1 s up to it),
+    /// and never more than half of NegotiationTimeoutSeconds, so a held login still has time to bind. Default 15.
+    /// </summary>
+    public int AuthMaxDelaySeconds { get; set; } = 15;
 
     /// <summary>Seconds without a failure after which an IP address or account starts again from no failures. Default 900.</summary>
     public int AuthFailureWindowSeconds { get; set; } = 900;
