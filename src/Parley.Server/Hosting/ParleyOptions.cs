@@ -218,4 +218,10 @@ public sealed class LimitOptions
 
     /// <summary>UTF-8 bytes of one run of character data in a stanza, after references are resolved; more is policy-violation. Default 262144 (the stanza size).</summary>
     public int MaxTextBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Namespace declarations on one element (the stream header too); more is policy-violation. Default 16.</summary>
+    public int MaxNamespaceDeclarationsPerElement { get; set; } = 16;
+
+    /// <summary>Namespace declarations in scope at once (the stream header's and every open element's); more is policy-violation. Default 64.</summary>
+    public int MaxNamespaceDeclarationsInScope { get; set; } = 64;
 }

@@ -95,6 +95,8 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxAttributesPerElement", limits.MaxAttributesPerElement, failures);
         ValidatePositive("Limits:MaxAttributeValueBytes", limits.MaxAttributeValueBytes, failures);
         ValidatePositive("Limits:MaxTextBytes", limits.MaxTextBytes, failures);
+        ValidatePositive("Limits:MaxNamespaceDeclarationsPerElement", limits.MaxNamespaceDeclarationsPerElement, failures);
+        ValidatePositive("Limits:MaxNamespaceDeclarationsInScope", limits.MaxNamespaceDeclarationsInScope, failures);
     }
 
     private static void ValidateDomains(ParleyOptions options, List<string> failures)
