@@ -67,6 +67,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             MaxAttributes = limits.MaxAttributesPerElement,
             MaxAttributeValueBytes = limits.MaxAttributeValueBytes,
             MaxTextBytes = limits.MaxTextBytes,
+            MaxNamespaceDeclarations = limits.MaxNamespaceDeclarationsPerElement,
+            MaxNamespaceDeclarationsInScope = limits.MaxNamespaceDeclarationsInScope,
         });
         _role = role(this);
         var time = server.Heartbeat.Time;
