@@ -1,0 +1,5 @@
+-- XEP-0045: persistent rooms, one snapshot per room JID (configuration, affiliations, subject) as serialized XML.
+CREATE TABLE muc_rooms (
+    jid TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+    xml TEXT NOT NULL
+);
