@@ -98,6 +98,7 @@ public static class ServerHost
         services.AddSingleton<StanzaDelivery>();
         services.AddSingleton<EventBus>();
 
+        services.AddSingleton<AccountPrivacy>();
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
         services.AddSingleton<SessionModule>();
