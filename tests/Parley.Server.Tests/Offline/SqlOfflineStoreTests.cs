@@ -40,8 +40,8 @@ public sealed class SqlOfflineStoreTests : IDisposable
         {
             var rich = Message("<&> \"ünïcödé\" ]]>");
             rich.AddElement("x", "urn:example:payload").SetAttribute("a", "'1'").AddElement("y").AddText("deep");
-            Assert.True(await store.TryAddAsync(Romeo, rich, Received, 10));
-            Assert.True(await store.TryAddAsync(Romeo, Message("second"), Received.AddSeconds(1), 10));
+            Assert.True(await store.TryAddAsync(Romeo, rich, Received, new OfflineQuota(10, long.MaxValue)));
+            Assert.True(await store.TryAddAsync(Romeo, Message("second"), Received.AddSeconds(1), new OfflineQuota(10, long.MaxValue)));
 
             var stored = await store.PeekAsync(Romeo, 10);
             Assert.Equal(2, stored.Count);
@@ -60,15 +60,35 @@ public sealed class SqlOfflineStoreTests : IDisposable
         var (services, store) = await StoreAsync();
         await using (services)
         {
-            Assert.True(await store.TryAddAsync(Romeo, Message("1"), Received, 2));
-            Assert.True(await store.TryAddAsync(Romeo, Message("2"), Received, 2));
-            Assert.False(await store.TryAddAsync(Romeo, Message("3"), Received, 2));
+            Assert.True(await store.TryAddAsync(Romeo, Message("1"), Received, new OfflineQuota(2, long.MaxValue)));
+            Assert.True(await store.TryAddAsync(Romeo, Message("2"), Received, new OfflineQuota(2, long.MaxValue)));
+            Assert.False(await store.TryAddAsync(Romeo, Message("3"), Received, new OfflineQuota(2, long.MaxValue)));
             Assert.Equal(2, await store.CountAsync(Romeo));
 
             var first = (await store.PeekAsync(Romeo, 1))[0];
             await store.RemoveThroughAsync(Romeo, first.Id);
             Assert.Equal(["2"], (await store.PeekAsync(Romeo, 10)).Select(m => m.Stanza.ChildText("body", Namespaces.Client)));
-            Assert.True(await store.TryAddAsync(Romeo, Message("4"), Received, 2));
+            Assert.True(await store.TryAddAsync(Romeo, Message("4"), Received, new OfflineQuota(2, long.MaxValue)));
+        }
+    }
+
+    [Fact]
+    public async Task The_byte_quota_counts_utf8_bytes_of_the_stored_xml_exactly()
+    {
+        var (services, store) = await StoreAsync();
+        await using (services)
+        {
+            // 'é' is one character and two UTF-8 bytes: the quota is in bytes.
+            var first = Message(new string('\u00e9', 100));
+            var second = Message("ascii");
+            static long Size(Element m) => System.Text.Encoding.UTF8.GetByteCount(ElementWriter.ToXml(m, Namespaces.Client));
+            var quota = new OfflineQuota(10, Size(first) + Size(second));
+
+            Assert.True(await store.TryAddAsync(Romeo, first, Received, quota));
+            Assert.False(await store.TryAddAsync(Romeo, Message("asciii"), Received, quota));
+            Assert.True(await store.TryAddAsync(Romeo, second, Received, quota));
+            Assert.False(await store.TryAddAsync(Romeo, Message(""), Received, quota));
+            Assert.Equal(2, await store.CountAsync(Romeo));
         }
     }
 
@@ -78,7 +98,7 @@ public sealed class SqlOfflineStoreTests : IDisposable
         var (services, store) = await StoreAsync();
         await using (services)
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => store.TryAddAsync(Romeo, Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Received, 5))));
+            var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => store.TryAddAsync(Romeo, Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Received, new OfflineQuota(5, long.MaxValue)))));
             Assert.Equal(5, results.Count(r => r));
             Assert.Equal(5, await store.CountAsync(Romeo));
         }

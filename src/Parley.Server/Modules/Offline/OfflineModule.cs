@@ -26,7 +26,7 @@ internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessi
 
     private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
-    private readonly int _quota = options.Value.Limits.MaxOfflineMessages;
+    private readonly OfflineQuota _quota = new(options.Value.Limits.MaxOfflineMessages, options.Value.Limits.MaxOfflineBytes);
 
     public void Map(ModuleMap map)
     {

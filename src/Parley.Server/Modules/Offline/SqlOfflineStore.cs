@@ -16,19 +16,24 @@ internal sealed class SqlOfflineStore(SqlDatabase database) : IOfflineStore
 {
     private const string StreamRoot = "<stream:stream xmlns='" + Namespaces.Client + "' xmlns:stream='" + Namespaces.Streams + "'>";
 
-    public async Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, int quota, CancellationToken cancellationToken = default)
+    public async Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, OfflineQuota quota, CancellationToken cancellationToken = default)
     {
+        var xml = ElementWriter.ToXml(message, Namespaces.Client);
         await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         // One statement, so the quota check and the insert are atomic under concurrent senders.
+        // octet_length (SQLite 3.43+, PostgreSQL) counts the UTF-8 bytes of the stored text.
         await using var insert = connection.CreateCommand(null, """
             INSERT INTO offline_messages (jid, received_at, stanza)
             SELECT @jid, @received_at, @stanza
             WHERE (SELECT COUNT(*) FROM offline_messages WHERE jid = @jid) < @quota
+              AND (SELECT COALESCE(SUM(octet_length(stanza)), 0) FROM offline_messages WHERE jid = @jid) + @bytes <= @max_bytes
             """);
         insert.AddParameter("@jid", Key(account));
         insert.AddParameter("@received_at", receivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        insert.AddParameter("@stanza", ElementWriter.ToXml(message, Namespaces.Client));
-        insert.AddParameter("@quota", quota);
+        insert.AddParameter("@stanza", xml);
+        insert.AddParameter("@quota", quota.Messages);
+        insert.AddParameter("@bytes", (long)Encoding.UTF8.GetByteCount(xml));
+        insert.AddParameter("@max_bytes", quota.Bytes);
         return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
