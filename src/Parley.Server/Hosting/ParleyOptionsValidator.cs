@@ -41,9 +41,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidateS2s(options, failures);
         ValidateComponents(options, failures);
 
-        if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        if (Storage.SqlProviderFactory.Check(options.Storage.Provider, options.Storage.ConnectionString) is { } storageProblem)
         {
-            failures.Add($"Storage:Provider '{options.Storage.Provider}' is not supported; use 'sqlite'.");
+            failures.Add(storageProblem);
         }
 
         ValidatePositive("Storage:BusyTimeoutSeconds", options.Storage.BusyTimeoutSeconds, failures);
