@@ -57,8 +57,34 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);
         ValidatePositive("Limits:MaxRosterItems", options.Limits.MaxRosterItems, failures);
         ValidateHardening(options.Limits, failures);
+        ValidateArchive(options.Archive, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateArchive(ArchiveOptions archive, List<string> failures)
+    {
+        if (!Modules.Archive.ArchivePreferences.TryParsePolicy(archive.DefaultPolicy, out _))
+        {
+            failures.Add($"Archive:DefaultPolicy '{archive.DefaultPolicy}' is not one of always, never, roster.");
+        }
+
+        if (archive.RetentionDays < 0)
+        {
+            failures.Add($"Archive:RetentionDays must be 0 (keep forever) or more; it is {archive.RetentionDays}.");
+        }
+
+        ValidatePositive("Archive:RetentionIntervalMinutes", archive.RetentionIntervalMinutes, failures);
+        ValidatePositive("Archive:MaxPageSize", archive.MaxPageSize, failures);
+        ValidatePositive("Archive:DefaultPageSize", archive.DefaultPageSize, failures);
+        if (archive.DefaultPageSize > archive.MaxPageSize)
+        {
+            failures.Add($"Archive:DefaultPageSize ({archive.DefaultPageSize}) must not exceed Archive:MaxPageSize ({archive.MaxPageSize}).");
+        }
+
+        ValidatePositive("Archive:MaxPreferenceJids", archive.MaxPreferenceJids, failures);
+        ValidatePositive("Archive:WriteBatchSize", archive.WriteBatchSize, failures);
+        ValidatePositive("Archive:WriteQueueLength", archive.WriteQueueLength, failures);
     }
 
     private static void ValidateHardening(LimitOptions limits, List<string> failures)
