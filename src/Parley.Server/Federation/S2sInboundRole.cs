@@ -421,7 +421,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             throw new StreamErrorException(StreamErrorCondition.InvalidFrom);
         }
 
-        var stanza = ServerStanza.ToClient(element);
+        var stanza = StreamStanza.ToClient(element, Namespaces.Server);
         await handler.Router.RouteFromRemoteAsync(Origin.Remote(from), stanza, to, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -78,9 +78,10 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
             return Handling.Done;
         }
 
-        if (type is not (null or "unavailable"))
+        if (type is not (null or "unavailable") && !(type == "error" && context.From.IsServerItself))
         {
-            // Subscription stanzas are the roster module's (RFC 6121 §3); errors are dropped.
+            // Subscription stanzas are the roster module's (RFC 6121 §3); errors are dropped, but
+            // for those the server itself answers with (a refused subscription request).
             return Handling.Continue;
         }
 
