@@ -386,6 +386,28 @@ public sealed class ArchiveTests
     }
 
     [Fact]
+    public async Task A_users_archive_is_deleted_on_its_own_by_the_cli_while_the_server_runs()
+    {
+        using var data = new Storage.TempDataDirectory();
+        await using var server = await ServerAsync(("DataDirectory", data.Path));
+        await using var juliet = await OnlineAsync(server, "juliet", "balcony");
+        await using var romeo = await OnlineAsync(server, "romeo", "garden");
+        await ExchangeAsync(juliet, romeo, "forget me", "and me");
+        Assert.Equal(2, (await QueryAsync(juliet)).Count);
+
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter();
+        Assert.Equal(0, await Parley.Cli.Cli.RunAsync(["user", "archive-delete", "juliet@localhost", "--data", data.Path], output, error, new StringReader("")));
+        Assert.Equal("Deleted 2 archived messages of juliet@localhost\n", output.ToString());
+        Assert.Equal(0, (await QueryAsync(juliet)).Count);
+        Assert.Equal(2, (await QueryAsync(romeo)).Count);
+
+        // The account and its conversations go on.
+        await ExchangeAsync(juliet, romeo, "new");
+        Assert.Equal(["new"], (await QueryAsync(juliet)).Bodies);
+    }
+
+    [Fact]
     public async Task Archiving_can_be_switched_off()
     {
         await using var server = await ServerAsync(("Archive:Enabled", "false"));
