@@ -67,6 +67,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             MaxAttributes = limits.MaxAttributesPerElement,
             MaxAttributeValueBytes = limits.MaxAttributeValueBytes,
             MaxTextBytes = limits.MaxTextBytes,
+            MaxNamespaceDeclarations = limits.MaxNamespaceDeclarationsPerElement,
+            MaxNamespaceDeclarationsInScope = limits.MaxNamespaceDeclarationsInScope,
         });
         _role = role?.Invoke(this) ?? new C2sRole(server, this, directTls);
         var time = server.Heartbeat.Time;
