@@ -52,6 +52,7 @@ internal sealed class ServerTls(CertificateProvider certificates)
     public async Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, string? streamDomain, bool serverToServer, CancellationToken cancellationToken)
     {
         X509Certificate2? certificate = null;
+        X509Certificate2Collection? intermediates = null;
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
@@ -66,7 +67,14 @@ internal sealed class ServerTls(CertificateProvider certificates)
                         ServerCertificateContext = _contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null)),
                         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         ClientCertificateRequired = serverToServer,
-                        RemoteCertificateValidationCallback = serverToServer ? static (_, _, _, _) => true : null,
+                        RemoteCertificateValidationCallback = serverToServer
+                            ? (_, _, chain, _) =>
+                            {
+                                // Kept for the chain federation builds later (issue 11 item 9).
+                                intermediates = Federation.PeerCertificateValidator.Presented(chain);
+                                return true;
+                            }
+                            : null,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         ApplicationProtocols = directTls ? (serverToServer ? ServerAlpn : Alpn) : null,
                     });
@@ -92,6 +100,7 @@ internal sealed class ServerTls(CertificateProvider certificates)
         })
         {
             PeerCertificate = ssl.RemoteCertificate as X509Certificate2,
+            PeerIntermediates = intermediates,
         });
     }
 

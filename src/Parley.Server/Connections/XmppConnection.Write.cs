@@ -124,36 +124,33 @@ internal sealed partial class XmppConnection
     /// <summary>
     /// Writes an element in the stream's default namespace context. Stanzas are held in jabber:client
     /// inside the server, so on a jabber:server stream they are written without a namespace
-    /// declaration and take the stream's (RFC 6120 §4.8.3). Elements of the streams namespace
-    /// (features, error) use the 'stream' prefix the header declared (RFC 6120 §4.8.3): clients that
-    /// match on prefixed names, as several do, expect &lt;stream:features/&gt;.
+    /// declaration and take the stream's (RFC 6120 §4.8.3). Elements of a namespace the header
+    /// declared a prefix for are written with that prefix: the streams namespace as 'stream'
+    /// (RFC 6120 §4.8.3; clients that match on prefixed names, as several do, expect
+    /// &lt;stream:features/&gt;), and on server streams the dialback namespace as 'db', which
+    /// XEP-0220 §2 requires ("MUST be prefixed … as advertised on the stream header") and ejabberd
+    /// enforces by ignoring unprefixed dialback elements.
     /// </summary>
     private void WriteElement(Element element)
     {
-        if (element.Namespace != Namespaces.Streams)
+        if (element.Namespace == Namespaces.Streams)
         {
-            ElementWriter.Write(_output, element, Namespaces.Client);
+            ElementWriter.WritePrefixed(_output, "stream", element, Namespaces.Client);
             return;
         }
 
-        WriteAscii("<stream:");
-        WriteAscii(element.Name);
-        WriteAscii(">");
-        foreach (var child in element.Children())
+        // Indexed: a foreach over the IReadOnlyList would box its enumerator for every stanza written.
+        var declarations = _role.HeaderDeclarations;
+        for (var i = 0; i < declarations.Count; i++)
         {
-            ElementWriter.Write(_output, child, Namespaces.Client);
+            if (declarations[i].Value == element.Namespace)
+            {
+                ElementWriter.WritePrefixed(_output, declarations[i].Key, element, Namespaces.Client);
+                return;
+            }
         }
 
-        WriteAscii("</stream:");
-        WriteAscii(element.Name);
-        WriteAscii(">");
-    }
-
-    private void WriteAscii(string text)
-    {
-        var span = _output.GetSpan(text.Length);
-        var written = System.Text.Encoding.ASCII.GetBytes(text, span);
-        _output.Advance(written);
+        ElementWriter.Write(_output, element, Namespaces.Client);
     }
 
     /// <summary>Reads (and ignores) input until the peer's &lt;/stream:stream&gt; or the end of the transport.</summary>
