@@ -5,6 +5,7 @@
 #   - @xmpp/client, pinned by the committed package-lock.json in tests/Parley.Interop.Tests/interop;
 #   - Debian's prosody with lua-unbound (the resolver the federation tests point at their own DNS
 #     server) and dnsmasq-base (that DNS server, run in the foreground by the tests).
+#   - Debian's go-sendxmpp (the go-xmpp library: whitespace before a restarted stream's declaration);
 #   - afl++, which scripts/fuzz.sh drives (the sharpfuzz tool comes from .config/dotnet-tools.json).
 # Steps already satisfied are skipped so that a second run is fast.
 set -euo pipefail
@@ -21,7 +22,7 @@ fi
 
 # Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
 missing=()
-for package in python3-slixmpp prosody lua-unbound dnsmasq-base afl++; do
+for package in python3-slixmpp go-sendxmpp prosody lua-unbound dnsmasq-base afl++; do
     if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi

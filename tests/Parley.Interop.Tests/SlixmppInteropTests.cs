@@ -30,8 +30,8 @@ public sealed class SlixmppInteropTests(ParleyServer server)
         foreach (var client in new[] { "sender", "receiver" })
         {
             var auth = run.Single(client, "auth");
-            // slixmpp's strongest SCRAM without channel binding (the script excludes PLAIN and -PLUS).
-            Assert.Equal("SCRAM-SHA-256", auth.GetProperty("mechanism").GetString());
+            // slixmpp as it ships binds only with tls-unique; on TLS 1.3 it ends on PLAIN (docs/security.md).
+            Assert.Equal("PLAIN", auth.GetProperty("mechanism").GetString());
             Assert.True(auth.GetProperty("tls").GetBoolean(), "authenticated only after STARTTLS");
             Assert.True(run.Single(client, "closed").GetProperty("clean").GetBoolean(), "the server answered </stream:stream>");
         }
@@ -116,6 +116,38 @@ public sealed class SlixmppInteropTests(ParleyServer server)
         Assert.StartsWith(first.Jid + "/", run.For("second", "presence").First().GetProperty("frm").GetString(), StringComparison.Ordinal);
         Assert.StartsWith(second.Jid + "/", run.Single("first", "unavailable").GetProperty("frm").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    [Trait("Conformance", "RFC 5802 §6 §7")]
+    public async Task Slixmpp_as_it_ships_logs_in_repeatedly_on_TLS_1_3_and_the_next_client_from_its_address_is_not_held()
+    {
+        var account = await server.CreateAccountAsync("slixrepeat");
+        var other = await server.CreateAccountAsync("slixneighbour");
+        var heldBefore = HeldOutcomes();
+
+        await using var script = Start("login", account.Jid.ToString(), account.Password, "4");
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+
+        run.AssertSucceeded();
+        foreach (var login in Enumerable.Range(0, 4).Select(i => run.Single($"login{i}", "auth")))
+        {
+            // slixmpp 1.8 tries -PLUS with tls-unique (undefined on TLS 1.3) and SCRAM with the 'y' flag
+            // (a downgrade when -PLUS was offered) before PLAIN: refusals that checked no password.
+            Assert.True(login.GetProperty("refused").GetInt32() > 0, "slixmpp met the channel-binding refusals");
+            Assert.Equal("PLAIN", login.GetProperty("mechanism").GetString());
+        }
+
+        // Those refusals count as no password guess: no login was held, and another client from the
+        // same address logs in at once.
+        await using var neighbour = new XmppClient(server.ClientOptions(other));
+        await neighbour.ConnectAsync();
+        Assert.Equal(heldBefore, HeldOutcomes());
+        await neighbour.CloseAsync();
+        await neighbour.Completion;
+    }
+
+    /// <summary>How many times the server logged holding an authentication outcome (NegotiationLog 250).</summary>
+    private int HeldOutcomes() => server.Output.Split('\n').Count(line => line.Contains("authentication outcome held", StringComparison.Ordinal));
 
     private ChildProcess Start(string mode, params string[] arguments) =>
         ChildProcess.Start(

@@ -26,6 +26,13 @@ internal sealed class AccountService(IAccountStore store, IOptions<ParleyOptions
             return refused;
         }
 
+        // A taken name is answered before the key derivations (PBKDF2 for each hash), which cost
+        // milliseconds of CPU; the store still refuses a name taken in between.
+        if (await store.ExistsAsync(account, cancellationToken).ConfigureAwait(false))
+        {
+            return AccountResult.AlreadyExists;
+        }
+
         if (DeriveCredentials(password) is not { } credentials)
         {
             return AccountResult.InvalidPassword;
@@ -41,6 +48,11 @@ internal sealed class AccountService(IAccountStore store, IOptions<ParleyOptions
         if (Check(account) is { } refused)
         {
             return refused;
+        }
+
+        if (!await store.ExistsAsync(account, cancellationToken).ConfigureAwait(false))
+        {
+            return AccountResult.NotFound;
         }
 
         if (DeriveCredentials(password) is not { } credentials)

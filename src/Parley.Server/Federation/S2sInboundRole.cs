@@ -460,7 +460,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             throw new StreamErrorException(StreamErrorCondition.InvalidFrom);
         }
 
-        var stanza = ServerStanza.ToClient(element);
+        var stanza = StreamStanza.ToClient(element, Namespaces.Server);
         var origin = new ClientSession(from, new RemoteEndpoint(handler.Connector, to.Domain));
         await handler.Router.RouteFromRemoteAsync(origin, stanza, to, cancellationToken).ConfigureAwait(false);
     }

@@ -42,6 +42,9 @@ public sealed class ParleyOptions
     /// <summary>Server-to-server federation (keys S2s:*); stanza size and depth limits come from <see cref="Limits"/>.</summary>
     public S2sOptions S2s { get; set; } = new();
 
+    /// <summary>External components (keys Components:*, XEP-0114).</summary>
+    public ComponentOptions Components { get; set; } = new();
+
     /// <summary>Resource limits (keys Limits:*); each must be greater than 0.</summary>
     public LimitOptions Limits { get; set; } = new();
 
@@ -129,6 +132,18 @@ public sealed class LimitOptions
     /// <summary>Items one roster may hold; adding more gets not-allowed (RFC 6121 §2.3.3 leaves it to policy). Default 1000.</summary>
     public int MaxRosterItems { get; set; } = 1000;
 
+    /// <summary>
+    /// Inbound subscription requests one account keeps pending (RFC 6121 §3.1.3); one more is refused
+    /// with a policy-violation presence error, those pending stay. Default 100.
+    /// </summary>
+    public int MaxPendingSubscriptions { get; set; } = 100;
+
+    /// <summary>Of those, requests pending from any one remote domain; one more is refused the same way. Default 10.</summary>
+    public int MaxPendingSubscriptionsPerDomain { get; set; } = 10;
+
+    /// <summary>UTF-8 bytes of a pending request's status text kept and redelivered at login; the rest is cut. Default 1024.</summary>
+    public int MaxSubscriptionStatusBytes { get; set; } = 1024;
+
     // Hardening (issue #5): what one peer may cost the server. docs/security.md lists each with its test.
 
     /// <summary>Seconds of silence from a bound client before the server sends it a XEP-0199 ping. Default 60.</summary>
@@ -155,8 +170,11 @@ public sealed class LimitOptions
     /// <summary>Failed authentications from one IP address or for one account answered at once; later ones wait. Default 3.</summary>
     public int AuthFailuresBeforeDelay { get; set; } = 3;
 
-    /// <summary>Longest wait before a failed authentication is answered (the backoff doubles from 1 s up to it). Default 30.</summary>
-    public int AuthMaxDelaySeconds { get; set; } = 30;
+    /// <summary>
+    /// Longest wait before a failed authentication is answered (the backoff doubles from 1 s up to it),
+    /// and never more than half of NegotiationTimeoutSeconds, so a held login still has time to bind. Default 15.
+    /// </summary>
+    public int AuthMaxDelaySeconds { get; set; } = 15;
 
     /// <summary>Seconds without a failure after which an IP address or account starts again from no failures. Default 900.</summary>
     public int AuthFailureWindowSeconds { get; set; } = 900;
@@ -172,6 +190,18 @@ public sealed class LimitOptions
 
     /// <summary>Accounts one IP address may create by in-band registration (XEP-0077) per hour. Default 5.</summary>
     public int RegistrationsPerIpPerHour { get; set; } = 5;
+
+    /// <summary>
+    /// In-band registration attempts (XEP-0077) one IP address may make per hour, whatever their
+    /// outcome (a taken name counts too); one more gets policy-violation type wait. Default 30.
+    /// </summary>
+    public int RegistrationAttemptsPerIpPerHour { get; set; } = 30;
+
+    /// <summary>In-band registration attempts on one stream; one more ends it with policy-violation. Default 5.</summary>
+    public int RegistrationAttemptsPerStream { get; set; } = 5;
+
+    /// <summary>In-band password changes (XEP-0077 §3.3) per account per hour; one more gets policy-violation type wait. Default 5.</summary>
+    public int PasswordChangesPerAccountPerHour { get; set; } = 5;
 
     /// <summary>Elements in one stanza, the stanza itself included; more is policy-violation. Default 4096.</summary>
     public int MaxElementsPerStanza { get; set; } = 4096;

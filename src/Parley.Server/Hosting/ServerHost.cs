@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Federation;
 using Parley.Server.Modules;
@@ -92,6 +93,7 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<S2sConnector>());
         services.AddSingleton<S2sConnectionHandler>();
         services.AddSingleton<HostedDomains>();
+        services.AddSingleton<ComponentConnectionHandler>();
         services.AddSingleton<StanzaRouter>();
 
         services.AddSingleton<DiscoModule>();
@@ -99,6 +101,7 @@ public static class ServerHost
         services.AddSingleton<SessionModule>();
         services.AddSingleton<PresenceModule>();
         services.TryAddSingleton<IRosterStore, SqlRosterStore>();
+        services.AddSingleton<PendingRequestQuota>();
         services.AddSingleton<Rosters>();
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<RosterModule>();
@@ -187,6 +190,11 @@ public static class ServerHost
         if (options.S2s.Port != 0)
         {
             Listen(ListenerEndpoints.S2s, options.S2s.Port, directTls: false, services.GetRequiredService<S2sConnectionHandler>().HandleAsync);
+        }
+
+        if (options.Components.Port != 0)
+        {
+            Listen(ListenerEndpoints.Component, options.Components.Port, directTls: false, services.GetRequiredService<ComponentConnectionHandler>().HandleAsync);
         }
     }
 }

@@ -24,4 +24,10 @@ internal enum Addressed
     /// whatever the contact's domain.
     /// </summary>
     Remote = 16,
+
+    /// <summary>
+    /// A component domain or a JID at it (<see cref="Routing.HostKind"/>): the component answers for
+    /// it, so only the filters see it before the router hands it over.
+    /// </summary>
+    Component = 32,
 }

@@ -8,7 +8,8 @@ namespace Parley.Server.Negotiation;
 /// Slows password guessing: failed authentications are counted per source address and per account
 /// name tried, and once either count reaches Limits:AuthFailuresBeforeDelay the outcome of the next
 /// attempt — success as well as failure, so that waiting tells a guesser nothing — is answered only
-/// after a delay that doubles from one second up to Limits:AuthMaxDelaySeconds. Unknown accounts
+/// after a delay that doubles from one second up to Limits:AuthMaxDelaySeconds (at most half
+/// of Limits:NegotiationTimeoutSeconds). Unknown accounts
 /// are counted exactly like existing ones, so the delay reveals nothing about which accounts exist.
 /// RFC 6120 §6.4.5 bounds retries on one stream; this bounds them across streams.
 /// </summary>
@@ -76,16 +77,24 @@ internal sealed class AuthThrottle
         }
     }
 
-    /// <summary>A successful login clears the account's count; the source's stays, so one good account cannot launder guesses at others.</summary>
-    public void Succeeded(string account)
+    /// <summary>
+    /// A successful login clears the account's count and the source's: whoever is at that address
+    /// just proved a password, so the people behind one NAT are not held for a neighbour's typos.
+    /// Guesses at any one account stay throttled by that account's own count.
+    /// </summary>
+    public void Succeeded(IPAddress? source, string account)
     {
         lock (_lock)
         {
             _accounts.Remove(account);
+            if (source is not null)
+            {
+                _sources.Remove(source);
+            }
         }
     }
 
-    /// <summary>No delay below the threshold; at it 1 s, then 2 s, 4 s... capped at Limits:AuthMaxDelaySeconds.</summary>
+    /// <summary>No delay below the threshold; at it 1 s, then 2 s, 4 s... capped at Limits:AuthMaxDelaySeconds and half the negotiation timeout.</summary>
     public TimeSpan DelayAfter(int failures)
     {
         var over = failures - _limits.AuthFailuresBeforeDelay;
@@ -94,7 +103,10 @@ internal sealed class AuthThrottle
             return TimeSpan.Zero;
         }
 
-        var seconds = over >= 30 ? _limits.AuthMaxDelaySeconds : Math.Min(1L << over, _limits.AuthMaxDelaySeconds);
+        // Never more than half the negotiation timeout: a hold as long as the timeout would end every
+        // held login, the right password included, in <connection-timeout/>.
+        var longest = Math.Max(1, Math.Min(_limits.AuthMaxDelaySeconds, _limits.NegotiationTimeoutSeconds / 2));
+        var seconds = over >= 30 ? longest : Math.Min(1L << over, longest);
         return TimeSpan.FromSeconds(seconds);
     }
 }

@@ -85,6 +85,13 @@ internal sealed partial class C2sNegotiator
             return false;
         }
 
+        if (type == "set" && ++_preAuthenticationSets > services.Options.Limits.RegistrationAttemptsPerStream)
+        {
+            // Limits:RegistrationAttemptsPerStream: in-band registration is the only set served here,
+            // and each attempt may cost key derivations; the stream ends as for SASL retries (RFC 6120 §6.4.5).
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "Too many registration attempts");
+        }
+
         var domain = Jid.Create(null, _domain!);
         var reply = await handler(new IqContext(iq, payload, null, domain, Addressed.Unauthenticated, _domain!, IsSecure || PlaintextAllowed, cancellationToken, endpoint.RemoteAddress))
             .ConfigureAwait(false);

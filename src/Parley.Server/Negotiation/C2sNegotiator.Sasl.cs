@@ -89,7 +89,7 @@ internal sealed partial class C2sNegotiator
                 _exchange = null;
                 _account = Jid.Create(step.Username, _domain!);
                 await HoldOutcomeAsync(_account.ToString(), cancellationToken).ConfigureAwait(false);
-                services.AuthThrottle.Succeeded(_account.ToString());
+                services.AuthThrottle.Succeeded(endpoint.RemoteAddress, _account.ToString());
                 NegotiationLog.Authenticated(services.Logger, endpoint.ConnectionId, _account.ToString(), _mechanism!);
                 // RFC 6120 §6.4.6: additional data goes in <success/>; an empty element when there is none.
                 output.Send(new Element("success", Namespaces.Sasl).AddText(step.Data.IsEmpty ? "" : Convert.ToBase64String(step.Data.Span)));
@@ -98,9 +98,13 @@ internal sealed partial class C2sNegotiator
 
             default:
                 _exchange = null;
-                if (step.Condition == SaslFailureCondition.NotAuthorized)
+                if (step.CredentialRejected)
                 {
-                    // Counted per source and per account tried, known or not, so the delay tells nothing about existence.
+                    // Only a checked password is a guess: counted per source and per account tried,
+                    // known or not, so the delay tells nothing about existence. Refusals before any
+                    // credential is looked at (a channel-binding type this TLS version lacks, the 'y'
+                    // downgrade flag, malformed messages) are bounded by Limits:MaxAuthAttemptsPerStream
+                    // alone: clients that know only tls-unique fail them at every TLS 1.3 login.
                     var hold = HoldOutcomeAsync(_triedAccount, cancellationToken);
                     services.AuthThrottle.Failed(endpoint.RemoteAddress, _triedAccount);
                     await hold.ConfigureAwait(false);

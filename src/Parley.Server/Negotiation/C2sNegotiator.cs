@@ -25,6 +25,7 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
     private SaslServerMechanism? _exchange;
     private string? _mechanism;
     private int _failedAttempts;
+    private int _preAuthenticationSets;
     private string? _triedAccount;
     private bool _awaitingHeader = true;
 

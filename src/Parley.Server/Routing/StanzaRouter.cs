@@ -123,6 +123,7 @@ internal sealed class StanzaRouter(
     private async ValueTask DispatchAsync(ClientSession origin, Element stanza, Jid? to, CancellationToken cancellationToken)
     {
         Addressed addressed;
+        IComponentHandler? component = null;
         if (to is null)
         {
             // RFC 6120 §10.3: no 'to' means the sender's own account (presence: a broadcast).
@@ -130,7 +131,8 @@ internal sealed class StanzaRouter(
         }
         else if (!domains.Contains(to.Domain))
         {
-            addressed = Addressed.Remote;
+            // Checked only off the user-domain path, so local traffic pays nothing for components.
+            addressed = domains.TryGetComponent(to.Domain, out component) ? Addressed.Component : Addressed.Remote;
         }
         else if (to.Local is null)
         {
@@ -157,6 +159,16 @@ internal sealed class StanzaRouter(
         {
             // A module's filter (XEP-0191 blocking) refused the stanza before any handler or domain saw it.
             Unhandled.Bounce(origin, stanza, refusal);
+            return;
+        }
+
+        if (component is not null)
+        {
+            if (!await component.DeliverAsync(stanza, to!, cancellationToken).ConfigureAwait(false))
+            {
+                Unhandled.Bounce(origin, stanza, StanzaErrorCondition.ServiceUnavailable);
+            }
+
             return;
         }
 

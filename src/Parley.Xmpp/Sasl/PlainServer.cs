@@ -62,7 +62,7 @@ internal sealed class PlainServer : SaslServerMechanism
         var derived = ScramCredential.Derive(credential.Hash, preparedPassword, credential.Salt, credential.Iterations);
         if (!CryptographicOperations.FixedTimeEquals(derived.StoredKey, credential.StoredKey) || !userExists)
         {
-            return SaslServerStep.Failure(SaslFailureCondition.NotAuthorized);
+            return SaslServerStep.WrongCredential();
         }
 
         return SaslServerStep.Success(ReadOnlyMemory<byte>.Empty, username);

@@ -3,12 +3,13 @@ namespace Parley.Xmpp.Sasl;
 /// <summary>The outcome of one server mechanism step: a challenge, success or failure.</summary>
 public sealed class SaslServerStep
 {
-    private SaslServerStep(SaslStepKind kind, ReadOnlyMemory<byte> data, string? username, SaslFailureCondition condition)
+    private SaslServerStep(SaslStepKind kind, ReadOnlyMemory<byte> data, string? username, SaslFailureCondition condition, bool credentialRejected = false)
     {
         Kind = kind;
         Data = data;
         Username = username;
         Condition = condition;
+        CredentialRejected = credentialRejected;
     }
 
     public SaslStepKind Kind { get; }
@@ -25,10 +26,20 @@ public sealed class SaslServerStep
     /// <summary>On failure, the RFC 6120 §6.5 condition to send.</summary>
     public SaslFailureCondition Condition { get; }
 
+    /// <summary>
+    /// On failure, true when a password (or SCRAM proof) was checked against a credential and did
+    /// not match: the one failure that is a password guess. Refusals before any credential is
+    /// checked (malformed messages, an unsupported channel-binding type, a downgrade flag) are false.
+    /// </summary>
+    public bool CredentialRejected { get; }
+
     public static SaslServerStep Challenge(ReadOnlyMemory<byte> data) => new(SaslStepKind.Challenge, data, null, default);
 
     public static SaslServerStep Success(ReadOnlyMemory<byte> additionalData, string username) =>
         new(SaslStepKind.Success, additionalData, username, default);
 
     public static SaslServerStep Failure(SaslFailureCondition condition) => new(SaslStepKind.Failure, default, null, condition);
+
+    /// <summary>RFC 6120 §6.5.10 not-authorized after the credential was checked: a wrong password (or an unknown user).</summary>
+    public static SaslServerStep WrongCredential() => new(SaslStepKind.Failure, default, null, SaslFailureCondition.NotAuthorized, credentialRejected: true);
 }

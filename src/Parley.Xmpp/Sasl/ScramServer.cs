@@ -156,7 +156,8 @@ internal sealed class ScramServer : SaslServerMechanism
             return Fail(SaslFailureCondition.MalformedRequest);
         }
 
-        // RFC 5802 §6: c= must repeat the gs2 header and carry this channel's binding data.
+        // RFC 5802 §6: c= must repeat the gs2 header and carry this channel's binding data. A
+        // mismatch is refused before the proof is looked at, so it says nothing about the password.
         if (!CryptographicOperations.FixedTimeEquals(bindingBytes, _expectedBinding)
             || !nonce.SequenceEqual(_nonce))
         {
@@ -175,7 +176,8 @@ internal sealed class ScramServer : SaslServerMechanism
         var proofMatches = CryptographicOperations.FixedTimeEquals(ScramCrypto.Hash(_hash, proof), credential.StoredKey);
         if (!proofMatches || !_userExists)
         {
-            return Fail(SaslFailureCondition.NotAuthorized);
+            _stage = Stage.Done;
+            return SaslServerStep.WrongCredential();
         }
 
         var serverSignature = ScramCrypto.Hmac(_hash, credential.ServerKey, authMessage);

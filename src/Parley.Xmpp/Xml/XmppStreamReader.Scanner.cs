@@ -16,6 +16,9 @@ public sealed partial class XmppStreamReader
     private State _state;
     private bool _bomDone;
     private bool _declarationAllowed;
+
+    // Set by Reset: the stream is a restart (RFC 6120 §4.3.3), where whitespace may precede the declaration.
+    private bool _restarted;
     private bool _sawSpace;
     private bool _afterCr;
     private byte _quote;
@@ -148,6 +151,12 @@ public sealed partial class XmppStreamReader
                 else
                 {
                     _state = IsSpace(b) ? State.PrologMisc : throw NotWellFormed("text before the stream header");
+
+                    // XML 1.0 §2.8 puts the declaration first, but clients write a keepalive or line
+                    // break after </auth> and the restarted stream's declaration after <success/>
+                    // (go-xmpp: "</auth>\n", then "<?xml ...?>"); like Prosody and ejabberd, that
+                    // whitespace is accepted on a restart. Only whitespace: anything else still fails.
+                    _declarationAllowed = _restarted;
                 }
 
                 _bomDone = true;
@@ -161,7 +170,6 @@ public sealed partial class XmppStreamReader
             case State.PrologMisc:
                 if (b == '<')
                 {
-                    _declarationAllowed = false;
                     StartCounting(Limits.MaxStreamHeaderBytes);
                     _state = State.PrologTagOpen;
                 }
@@ -193,6 +201,7 @@ public sealed partial class XmppStreamReader
                 {
                     XmlDeclaration.Validate(_token.Span[..^1]);
                     EndCounting();
+                    _declarationAllowed = false;
                     _state = State.PrologMisc;
                 }
                 else

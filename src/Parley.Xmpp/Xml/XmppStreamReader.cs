@@ -64,6 +64,7 @@ public sealed partial class XmppStreamReader
     public void Reset()
     {
         ResetScanner();
+        _restarted = true;
         _scope.Clear();
         _rawAttributes.Clear();
         _open.Clear();

@@ -16,17 +16,21 @@ namespace Parley.Server.Tests.Federation;
 /// </summary>
 public sealed class RawPeerTests
 {
-    private const string Domain = "b.example";
+    internal const string Domain = "b.example";
 
-    private static async Task<(TestServer Server, FakeAuthority Authority)> StartAsync(string verdict = "valid")
+    /// <summary>Parley as b.example with the account bob; x.example and y.example are the raw stream's domains.</summary>
+    internal static async Task<(TestServer Server, FakeAuthority Authority)> StartAsync(string verdict = "valid", params (string Key, string Value)[] settings)
     {
         var authority = FakeAuthority.Start(verdict);
         var server = await TestServer.StartAsync(
+        [
             ("Domains:0", Domain),
             ("S2s:DomainPolicies:x.example", "off"),
             ("S2s:DomainPolicies:y.example", "off"),
             ("S2s:Routes:x.example", $"127.0.0.1:{authority.EndPoint.Port}"),
-            ("S2s:Routes:y.example", $"127.0.0.1:{authority.EndPoint.Port}"));
+            ("S2s:Routes:y.example", $"127.0.0.1:{authority.EndPoint.Port}"),
+            .. settings,
+        ]);
         await server.CreateAccountAsync("bob", "secret");
         return (server, authority);
     }
@@ -36,7 +40,7 @@ public sealed class RawPeerTests
         + $"xmlns:db='jabber:server:dialback' from='{from}' to='{Domain}' version='1.0'>";
 
     /// <summary>Opens the stream as the domain and runs dialback for it (XEP-0220 §2.1); returns the db:result answer.</summary>
-    private static async Task<Element> DialbackAsync(RawStream raw, string from, bool open = true)
+    internal static async Task<Element> DialbackAsync(RawStream raw, string from, bool open = true)
     {
         if (open)
         {

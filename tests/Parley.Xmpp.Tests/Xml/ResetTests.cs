@@ -25,6 +25,40 @@ public sealed class ResetTests
         Assert.Equal("jabber:server:dialback", events[1].Element!.Namespace);
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData(" \r\n\t")]
+    public void Whitespace_before_a_restarted_streams_declaration_is_accepted(string whitespace)
+    {
+        // go-xmpp writes "</auth>\n" and, after <success/>, "<?xml ...?><stream:stream ...>": the line
+        // break belongs to the restarted stream. Prosody and ejabberd accept it; so does Parley.
+        var reader = new XmppStreamReader();
+        Feed(reader, Utf8(Header + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGEAYg==</auth>"));
+        reader.Reset();
+        var events = Feed(reader, Utf8(whitespace + Header + " <presence/>\n"));
+        Assert.Equal([XmlStreamEventKind.StreamOpened, XmlStreamEventKind.Element], events.Select(e => e.Kind));
+    }
+
+    [Theory]
+    [InlineData("\n", StreamErrorCondition.RestrictedXml)]
+    [InlineData("x", StreamErrorCondition.NotWellFormed)]
+    [InlineData("<?xml version='1.0'?>\n", StreamErrorCondition.RestrictedXml)]
+    [InlineData("\n<?php x?>", StreamErrorCondition.RestrictedXml)]
+    public void Only_whitespace_only_on_a_restart_and_only_one_declaration(string prolog, StreamErrorCondition condition)
+    {
+        // The first stream keeps XML 1.0 §2.8 strictly (the declaration comes first, if at all); on a
+        // restart whitespace is the only thing allowed before it, and a second declaration never.
+        var reader = new XmppStreamReader();
+        if (!prolog.StartsWith('\n'))
+        {
+            Feed(reader, Utf8(Header));
+            reader.Reset();
+        }
+
+        var ex = Assert.Throws<StreamErrorException>(() => Feed(reader, Utf8(prolog + Header)));
+        Assert.Equal(condition, ex.Condition);
+    }
+
     [Fact]
     public void Reset_discards_a_partial_stanza_and_scope()
     {

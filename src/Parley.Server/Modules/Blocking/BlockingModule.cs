@@ -57,8 +57,8 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
             return Blocked;
         }
 
-        // Another domain's users keep their own blocklists; a local account's is checked here.
-        if (context.Addressed != Addressed.Remote
+        // Another domain's users and components keep their own blocklists; a local account's is checked here.
+        if ((context.Addressed & (Addressed.Remote | Addressed.Component)) == 0
             && (await blocklists.GetAsync(to.Bare, context.CancellationToken).ConfigureAwait(false)).Matches(context.From.Jid))
         {
             return Unavailable;

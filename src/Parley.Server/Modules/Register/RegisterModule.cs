@@ -60,7 +60,12 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
 
         if (query.Child("remove", Namespaces.Register) is not null)
         {
-            await accounts.RemoveAsync(session.Account, context.CancellationToken).ConfigureAwait(false);
+            if (await accounts.RemoveAsync(session.Account, context.CancellationToken).ConfigureAwait(false) != AccountResult.Succeeded)
+            {
+                // Removed meanwhile by another stream or `parley user remove`: nothing was removed here.
+                return IqReply.Fail(StanzaErrorCondition.ItemNotFound);
+            }
+
             ModuleLog.AccountRemoved(logger, session.Account.ToString());
             // XEP-0077 §3.2: after the result, every stream of the removed account ends with <not-authorized/>.
             foreach (var resource in sessions.Resources(session.Account))
@@ -76,6 +81,12 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
         if (string.IsNullOrEmpty(password) || (username is not null && !IsSameAccount(session.Account, username)))
         {
             return IqReply.Fail(StanzaErrorCondition.BadRequest);
+        }
+
+        if (!throttle.TryChangePassword(session.Account))
+        {
+            // Limits:PasswordChangesPerAccountPerHour: each change derives two SCRAM keys.
+            return TryLater("Too many password changes for this account; try again later");
         }
 
         var changed = await accounts.SetPasswordAsync(session.Account, password, context.CancellationToken).ConfigureAwait(false);
@@ -101,11 +112,12 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
             return IqReply.Fail(StanzaErrorCondition.NotAcceptable);
         }
 
-        if (!throttle.Allows(context.RemoteAddress))
+        if (!throttle.TryAttempt(context.RemoteAddress))
         {
-            // Limits:RegistrationsPerIpPerHour. XEP-0077 names no condition for this; RFC 6120 §8.3.3.12
-            // policy-violation with type 'wait' says a local policy refused it and a later retry may work.
-            return new IqReply(null, new StanzaError(StanzaErrorType.Wait, StanzaErrorCondition.PolicyViolation, "Too many registrations from your address; try again later"));
+            // Limits:RegistrationAttemptsPerIpPerHour and RegistrationsPerIpPerHour. XEP-0077 names no
+            // condition for this; RFC 6120 §8.3.3.12 policy-violation with type 'wait' says a local
+            // policy refused it and a later retry may work.
+            return TryLater("Too many registrations from your address; try again later");
         }
 
         Jid account;
@@ -133,6 +145,9 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
         ModuleLog.Registered(logger, account.ToString());
         return IqReply.Empty;
     }
+
+    private static IqReply TryLater(string text) =>
+        new(null, new StanzaError(StanzaErrorType.Wait, StanzaErrorCondition.PolicyViolation, text));
 
     private static bool IsSameAccount(Jid account, string username) =>
         Jid.TryParse($"{username}@{account.Domain}", out var named) && named.Equals(account);

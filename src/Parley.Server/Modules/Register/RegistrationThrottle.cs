@@ -1,104 +1,37 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Xmpp.Addressing;
 
 namespace Parley.Server.Modules.Register;
 
 /// <summary>
-/// Limits:RegistrationsPerIpPerHour: accounts one source address may create in-band (XEP-0077)
-/// within a sliding hour, so one host cannot mint accounts for spam. The table holds only sources
-/// that registered within the hour and is bounded by Limits:AuthThrottleEntries; when it is full,
-/// the source that registered least recently is forgotten.
+/// What XEP-0077 in-band registration may cost, each within a sliding hour: attempts per source
+/// address (Limits:RegistrationAttemptsPerIpPerHour, counted whatever their outcome, since a
+/// refused one costs the server too), accounts created per source address
+/// (Limits:RegistrationsPerIpPerHour, so one host cannot mint accounts for spam) and password
+/// changes per account (Limits:PasswordChangesPerAccountPerHour, each costs two key derivations).
+/// Each table is bounded by Limits:AuthThrottleEntries. A null source (no IP) is not limited.
 /// </summary>
 internal sealed class RegistrationThrottle(IOptions<ParleyOptions> options, TimeProvider time)
 {
-    private readonly LimitOptions _limits = options.Value.Limits;
-    private readonly Dictionary<IPAddress, Queue<long>> _recent = [];
-    private readonly Lock _lock = new();
+    private readonly HourlyQuota<IPAddress> _attempts = new(options.Value.Limits.RegistrationAttemptsPerIpPerHour, options.Value.Limits.AuthThrottleEntries, time);
+    private readonly HourlyQuota<IPAddress> _created = new(options.Value.Limits.RegistrationsPerIpPerHour, options.Value.Limits.AuthThrottleEntries, time);
+    private readonly HourlyQuota<Jid> _passwordChanges = new(options.Value.Limits.PasswordChangesPerAccountPerHour, options.Value.Limits.AuthThrottleEntries, time);
 
-    private long Hour => 3600 * time.TimestampFrequency;
-
-    /// <summary>Whether <paramref name="source"/> may create another account now; a null source (no IP) is not limited.</summary>
-    public bool Allows(IPAddress? source)
-    {
-        if (source is null)
-        {
-            return true;
-        }
-
-        lock (_lock)
-        {
-            return !_recent.TryGetValue(source, out var times) || Expire(times, time.GetTimestamp()) < _limits.RegistrationsPerIpPerHour;
-        }
-    }
+    /// <summary>Counts a registration attempt from <paramref name="source"/>; false when it must be refused.</summary>
+    public bool TryAttempt(IPAddress? source) =>
+        source is null || (_attempts.TryCount(source) && _created.Allows(source));
 
     /// <summary>Counts an account created from <paramref name="source"/>.</summary>
     public void Registered(IPAddress? source)
     {
-        if (source is null)
+        if (source is not null)
         {
-            return;
-        }
-
-        var now = time.GetTimestamp();
-        lock (_lock)
-        {
-            if (!_recent.TryGetValue(source, out var times))
-            {
-                if (_recent.Count >= _limits.AuthThrottleEntries)
-                {
-                    Evict(now);
-                }
-
-                times = new Queue<long>();
-                _recent[source] = times;
-            }
-
-            times.Enqueue(now);
+            _created.Count(source);
         }
     }
 
-    public int Sources
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _recent.Count;
-            }
-        }
-    }
-
-    private int Expire(Queue<long> times, long now)
-    {
-        while (times.TryPeek(out var oldest) && now - oldest >= Hour)
-        {
-            times.Dequeue();
-        }
-
-        return times.Count;
-    }
-
-    private void Evict(long now)
-    {
-        IPAddress? stalest = null;
-        var stalestTime = long.MaxValue;
-        foreach (var (source, times) in _recent)
-        {
-            if (Expire(times, now) == 0)
-            {
-                _recent.Remove(source);
-            }
-            else if (times.Peek() < stalestTime)
-            {
-                stalest = source;
-                stalestTime = times.Peek();
-            }
-        }
-
-        if (_recent.Count >= _limits.AuthThrottleEntries && stalest is not null)
-        {
-            _recent.Remove(stalest);
-        }
-    }
+    /// <summary>Counts a password change of <paramref name="account"/>; false when it must be refused.</summary>
+    public bool TryChangePassword(Jid account) => _passwordChanges.TryCount(account);
 }

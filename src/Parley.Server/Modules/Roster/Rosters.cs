@@ -11,7 +11,7 @@ namespace Parley.Server.Modules.Roster;
 /// increases the roster version) and is pushed to the account's interested resources (RFC 6121
 /// §2.1.6), whether a roster set or subscription handling caused it.
 /// </summary>
-internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions)
+internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, PendingRequestQuota pendingQuota)
 {
     // Striped per-account locks: two read loops changing one roster serialize; unrelated accounts
     // rarely share a stripe. Never held while another account's lock is taken.
@@ -37,7 +37,8 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions)
 
     /// <summary>
     /// Applies a subscription transition to the account's state toward the contact, stores what
-    /// changed and pushes a visible change. Returns the state before and the outcome.
+    /// changed and pushes a visible change. Returns the state before and the outcome; a new
+    /// pending inbound request past <see cref="PendingRequestQuota"/> changes nothing and is refused.
     /// </summary>
     /// <param name="pendingStatus">The status text kept with a new pending inbound request.</param>
     public async Task<(SubscriptionState Before, SubscriptionOutcome Outcome)> ApplyAsync(
@@ -48,9 +49,14 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions)
         var before = item?.State ?? new SubscriptionState(Subscription.None, PendingIn: await store.IsPendingAsync(account, contact, cancellationToken).ConfigureAwait(false));
         var outcome = transition(before);
         var after = outcome.State;
+        if (after.PendingIn && !before.PendingIn && !await pendingQuota.AdmitsAsync(account, contact, cancellationToken).ConfigureAwait(false))
+        {
+            return (before, new SubscriptionOutcome(before, Forward: false, Refused: true));
+        }
+
         if (after.PendingIn != before.PendingIn)
         {
-            await store.SetPendingAsync(account, contact, after.PendingIn ? pendingStatus ?? "" : null, cancellationToken).ConfigureAwait(false);
+            await store.SetPendingAsync(account, contact, after.PendingIn ? pendingQuota.StoredStatus(pendingStatus ?? "") : null, cancellationToken).ConfigureAwait(false);
         }
 
         // Pending-in is not part of the item the client sees (RFC 6121 §2.1.2), and a request

@@ -3,6 +3,7 @@ using Parley.Server.Routing;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Modules.Roster;
@@ -51,6 +52,22 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     {
         var status = kind == SubscriptionStanza.Subscribe ? stanza.ChildText("status", Namespaces.Client) ?? "" : null;
         var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Inbound(kind), status, cancellationToken).ConfigureAwait(false);
+        if (outcome.Refused)
+        {
+            // Presence errors are the stanza's answer (RFC 6120 §8.3); the sender learns it was not kept.
+            var error = Stanza.ErrorReply(stanza, StanzaError.Of(StanzaErrorCondition.PolicyViolation, "Too many subscription requests are pending."));
+            if (domains.Contains(contact.Domain))
+            {
+                await DeliverToAvailableAsync(account, contact, error, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                remote.Send(error, account, contact);
+            }
+
+            return;
+        }
+
         if (outcome.Forward)
         {
             // RFC 6121 §3.1.3, §3.1.6, §3.2.3, §3.3.3: delivered to every available resource.

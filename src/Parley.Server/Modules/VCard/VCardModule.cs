@@ -45,16 +45,13 @@ internal sealed class VCardModule(IVCardStore store, IOptions<ParleyOptions> opt
             return IqReply.Fail(StanzaErrorCondition.Forbidden);
         }
 
-        // An empty <vCard/> removes the card: a get then answers as for an account that never set one.
-        string? xml = null;
-        if (context.Payload.Nodes.Count != 0)
+        // An empty <vCard/> is a card like any other (an account that chose to publish nothing):
+        // stored and returned as set, so others get it rather than service-unavailable.
+        var xml = StoredXml.Write(context.Payload);
+        var max = options.Value.Limits.MaxVCardBytes;
+        if (StoredXml.Size(xml) > max)
         {
-            xml = StoredXml.Write(context.Payload);
-            var max = options.Value.Limits.MaxVCardBytes;
-            if (StoredXml.Size(xml) > max)
-            {
-                return IqReply.Fail(StanzaErrorCondition.PolicyViolation, $"A vCard is limited to {max} bytes");
-            }
+            return IqReply.Fail(StanzaErrorCondition.PolicyViolation, $"A vCard is limited to {max} bytes");
         }
 
         await store.SetAsync(context.To, xml, context.CancellationToken).ConfigureAwait(false);
