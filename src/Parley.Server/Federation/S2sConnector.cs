@@ -37,7 +37,9 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
     /// <summary>Queues a stanza for the remote domain; its sender hears of a failure as a bounce.</summary>
     public void Send(DomainPair pair, Element stanza)
     {
-        while (true)
+        // A stream that just ended refuses the stanza and the second try opens a new one; a new
+        // stream that has ended already (refused at once) leaves the stanza to bounce.
+        for (var attempt = 0; attempt < 2; attempt++)
         {
             if (Stream(pair) is not { } stream)
             {
@@ -49,9 +51,9 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
             {
                 return;
             }
-
-            // That stream just ended; the next iteration opens a new one.
         }
+
+        Bounce(stanza, StanzaErrorCondition.RemoteServerNotFound);
     }
 
     /// <summary>XEP-0220 §2.3: asks the authoritative server of pair.Remote about a key; null when it cannot be reached in time.</summary>
@@ -154,6 +156,8 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         var pair = stream.Pair;
         try
         {
+            // Off the caller's thread: the stanza that opened the stream is queued before any outcome.
+            await Task.Yield();
             // Resolved here, not injected: S2s:Routes are read when the resolver is built, at the first stream.
             var resolver = provider.GetRequiredService<S2sEndpointResolver>();
             foreach (var endpoint in await resolver.ResolveAsync(pair.Remote, _stopping.Token).ConfigureAwait(false))

@@ -191,12 +191,16 @@ internal sealed class RawStream : IAsyncDisposable
         return await ExpectAsync("features", Namespaces.Streams);
     }
 
-    public async Task StartTlsAsync()
+    /// <param name="clientCertificate">
+    /// The certificate to present (a test playing a remote server), with the intermediates to send
+    /// beside it; none when null.
+    /// </param>
+    public async Task StartTlsAsync(SslStreamCertificateContext? clientCertificate = null)
     {
         await SendAsync("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
         await ExpectAsync("proceed", Namespaces.Tls);
         Assert.Empty(_rest);
-        await HandshakeAsync(null);
+        await HandshakeAsync(null, clientCertificate);
     }
 
     /// <summary>Opens, upgrades with STARTTLS and reopens; returns the post-TLS features.</summary>
@@ -287,11 +291,12 @@ internal sealed class RawStream : IAsyncDisposable
         _tcp.Dispose();
     }
 
-    private async Task HandshakeAsync(string? alpn)
+    private async Task HandshakeAsync(string? alpn, SslStreamCertificateContext? clientCertificate = null)
     {
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
+            ClientCertificateContext = clientCertificate,
             TargetHost = TestServer.Domain,
             // The test server's certificate is self-signed; trust is not what these tests are about.
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
