@@ -94,9 +94,8 @@ internal sealed class ComponentRole(ComponentConnectionHandler handler, XmppConn
             throw new StreamErrorException(StreamErrorCondition.InvalidFrom);
         }
 
-        // Replies and bounces to this sender go back out on this connection.
-        var origin = new ClientSession(from, connection);
-        await handler.Router.RouteFromRemoteAsync(origin, StreamStanza.ToClient(element, Namespaces.ComponentAccept), to, cancellationToken)
+        // A component origin: replies and bounces go back through the component's handler, to this connection.
+        await handler.Router.RouteFromRemoteAsync(Origin.Component(from), StreamStanza.ToClient(element, Namespaces.ComponentAccept), to, cancellationToken)
             .ConfigureAwait(false);
         return NegotiationAction.None;
     }

@@ -95,6 +95,8 @@ public static class ServerHost
         services.AddSingleton<HostedDomains>();
         services.AddSingleton<ComponentConnectionHandler>();
         services.AddSingleton<StanzaRouter>();
+        services.AddSingleton<StanzaDelivery>();
+        services.AddSingleton<EventBus>();
 
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
@@ -117,7 +119,9 @@ public static class ServerHost
         services.AddSingleton<VCardModule>();
         services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>();
         services.AddSingleton<PrivateStorageModule>();
-        services.AddSingleton(sp => new ModuleDispatcher(EnabledModules(sp)));
+        // Built at start (ModuleStartup), not here: modules take the delivery path, which takes these tables.
+        services.AddSingleton(sp => new ModuleDispatcher(() => EnabledModules(sp), sp.GetRequiredService<EventBus>()));
+        services.AddHostedService<ModuleStartup>();
     }
 
     private static IEnumerable<IXmppModule> EnabledModules(IServiceProvider services)
