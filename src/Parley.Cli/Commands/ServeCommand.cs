@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Parley.Server.Hosting;
+using Parley.Server.Storage;
 
 namespace Parley.Cli.Commands;
 
@@ -64,6 +65,10 @@ internal static class ServeCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+        // The database first, outside the host: an unusable one (unreachable, credentials refused,
+        // schema too new) is then one line from Cli, where a failed host start would also log the
+        // exception with its stack trace. The host's own start finds the schema current.
+        await host.Services.GetRequiredService<SqlDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var endpoint in host.Services.GetRequiredService<ListenerEndpoints>().Endpoints)
         {

@@ -9,8 +9,6 @@ namespace Parley.Server.Connections;
 /// <summary>The write direction: one loop owns the output; the close path takes it over once the loop ended.</summary>
 internal sealed partial class XmppConnection
 {
-    private static readonly byte[] StreamClose = "</stream:stream>"u8.ToArray();
-
     private async Task WriteLoopAsync()
     {
         var reader = _outbox;
@@ -26,10 +24,10 @@ internal sealed partial class XmppConnection
                     switch (item.Kind)
                     {
                         case OutgoingKind.Header:
-                            ElementWriter.WriteStreamHeader(_output, _role.ContentNamespace, item.Header!, _role.HeaderDeclarations);
+                            _framing.WriteOpen(_output, _role.ContentNamespace, item.Header!, _role.HeaderDeclarations);
                             break;
                         case OutgoingKind.Element:
-                            WriteElement(item.Element!);
+                            _framing.WriteElement(_output, item.Element!);
                             break;
                         default:
                             await _output.FlushAsync(token).ConfigureAwait(false);
@@ -95,13 +93,13 @@ internal sealed partial class XmppConnection
                 ConnectionLog.StreamErrorSent(Logger, ConnectionId, error.Condition, error.Text);
                 if (!_headerSent)
                 {
-                    ElementWriter.WriteStreamHeader(_output, _role.ContentNamespace, _role.ErrorHeader(_clientHeader), _role.HeaderDeclarations);
+                    _framing.WriteOpen(_output, _role.ContentNamespace, _role.ErrorHeader(_clientHeader), _role.HeaderDeclarations);
                 }
 
-                WriteElement(StreamError.Create(error.Condition, error.Text));
+                _framing.WriteElement(_output, StreamError.Create(error.Condition, error.Text));
             }
 
-            _output.Write(StreamClose);
+            _framing.WriteClose(_output);
             await _output.FlushAsync(timeout.Token).ConfigureAwait(false);
             if (!peerClosed)
             {
@@ -121,50 +119,14 @@ internal sealed partial class XmppConnection
         }
     }
 
-    /// <summary>
-    /// Writes an element in the stream's default namespace context. Stanzas are held in jabber:client
-    /// inside the server, so on a jabber:server stream they are written without a namespace
-    /// declaration and take the stream's (RFC 6120 §4.8.3). Elements of a namespace the header
-    /// declared a prefix for are written with that prefix: the streams namespace as 'stream'
-    /// (RFC 6120 §4.8.3; clients that match on prefixed names, as several do, expect
-    /// &lt;stream:features/&gt;), and on server streams the dialback namespace as 'db', which
-    /// XEP-0220 §2 requires ("MUST be prefixed … as advertised on the stream header") and ejabberd
-    /// enforces by ignoring unprefixed dialback elements.
-    /// </summary>
-    private void WriteElement(Element element)
-    {
-        if (element.Namespace == Namespaces.Streams)
-        {
-            ElementWriter.WritePrefixed(_output, "stream", element, Namespaces.Client);
-            return;
-        }
-
-        // Indexed: a foreach over the IReadOnlyList would box its enumerator for every stanza written.
-        var declarations = _role.HeaderDeclarations;
-        for (var i = 0; i < declarations.Count; i++)
-        {
-            if (declarations[i].Value == element.Namespace)
-            {
-                ElementWriter.WritePrefixed(_output, declarations[i].Key, element, Namespaces.Client);
-                return;
-            }
-        }
-
-        ElementWriter.Write(_output, element, Namespaces.Client);
-    }
-
-    /// <summary>Reads (and ignores) input until the peer's &lt;/stream:stream&gt; or the end of the transport.</summary>
+    /// <summary>Reads (and ignores) input until the peer's end of stream or the end of the transport.</summary>
     private async Task AwaitPeerCloseAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var reader = new SequenceReader<byte>(buffer);
-            var found = reader.TryReadTo(out ReadOnlySequence<byte> _, StreamClose);
-            // Keep only a possible partial close tag at the end, so memory stays bounded while waiting.
-            var keep = found ? 0 : Math.Min(buffer.Length, StreamClose.Length - 1);
-            _input.AdvanceTo(buffer.GetPosition(buffer.Length - keep), buffer.End);
+            var found = _framing.FindClose(result.Buffer, out var consumed);
+            _input.AdvanceTo(consumed, result.Buffer.End);
             if (found || result.IsCompleted)
             {
                 return;

@@ -22,7 +22,7 @@ namespace Parley.Server.Federation;
 /// S2s:MaxOutboundConnectionsPerAddress per remote address), and addresses found through DNS are
 /// reached only when public unless S2s:AllowPrivateAddresses (issue 11 item 2).
 /// </summary>
-internal sealed class S2sConnector(FederationServices services, IServiceProvider provider, ILoggerFactory loggers) : IHostedService, IDisposable
+internal sealed class S2sConnector(FederationServices services, ConnectionServices connections, IServiceProvider provider, ILoggerFactory loggers) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<DomainPair, OutboundStream> _streams = new();
     private readonly ConnectionLimiter _limiter = new(services.S2s.MaxOutboundConnections, services.S2s.MaxOutboundConnectionsPerAddress);
@@ -280,8 +280,6 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         var context = _sockets.Value.Create(socket);
         try
         {
-            // Resolved here, not injected: the connection handler depends on the router, which depends on this.
-            var connections = provider.GetRequiredService<C2sConnectionHandler>();
             var connection = new XmppConnection(context, connections, endpoint.DirectTls, c => new S2sOutboundRole(services, stream, c, endpoint.DirectTls));
             stream.Attach(connection);
             var started = services.Time.GetTimestamp();
