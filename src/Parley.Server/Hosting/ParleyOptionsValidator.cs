@@ -235,6 +235,10 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("S2s:ConnectTimeoutSeconds", s2s.ConnectTimeoutSeconds, failures);
         ValidatePositive("S2s:IdleTimeoutSeconds", s2s.IdleTimeoutSeconds, failures);
         ValidatePositive("S2s:MaxQueuedStanzas", s2s.MaxQueuedStanzas, failures);
+        ValidatePositive("S2s:DialbackTimeoutSeconds", s2s.DialbackTimeoutSeconds, failures);
+        ValidatePositive("S2s:MaxOutboundConnections", s2s.MaxOutboundConnections, failures);
+        ValidatePositive("S2s:MaxOutboundConnectionsPerAddress", s2s.MaxOutboundConnectionsPerAddress, failures);
+        ValidatePositive("S2s:MaxPendingVerificationsPerStream", s2s.MaxPendingVerificationsPerStream, failures);
     }
 
     private static void ValidateComponents(ParleyOptions options, List<string> failures)
