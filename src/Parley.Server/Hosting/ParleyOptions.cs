@@ -53,6 +53,12 @@ public sealed class ParleyOptions
 
     /// <summary>Answer software version queries (XEP-0092). Default true.</summary>
     public bool AdvertiseVersion { get; set; } = true;
+
+    /// <summary>Message archive (keys Archive:*).</summary>
+    public ArchiveOptions Archive { get; set; } = new();
+
+    /// <summary>Message carbons (keys Carbons:*).</summary>
+    public CarbonsOptions Carbons { get; set; } = new();
 }
 
 public sealed class TlsOptions
