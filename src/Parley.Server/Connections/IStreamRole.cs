@@ -1,5 +1,6 @@
 using System.Net.Security;
 using Parley.Server.Negotiation;
+using Parley.Server.Sessions;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Connections;
@@ -25,6 +26,12 @@ internal interface IStreamRole
     /// <summary>Negotiation is over (a resource is bound, or the server is authenticated): the negotiation timeout no longer applies.</summary>
     bool IsEstablished { get; }
 
+    /// <summary>
+    /// A stream this server opened (outbound server-to-server): its connection is counted by the
+    /// federation's own limiter, not against the listeners' Limits:MaxConnections (issue 11 item 2).
+    /// </summary>
+    bool IsOutbound => false;
+
     /// <summary>The transport is ready (after direct TLS): the initiating entity sends its header now.</summary>
     void OnStarted();
 
@@ -46,6 +53,14 @@ internal interface IStreamRole
 
     /// <summary>Once per heartbeat, for the role's own timers (idle streams).</summary>
     void OnHeartbeat(long timestamp);
+
+    /// <summary>
+    /// The stream is about to close (<paramref name="end"/> says how), before anything more is refused:
+    /// the moment a client role may detach its session to keep it (stream management). Nothing by default.
+    /// </summary>
+    void OnTransportEnding(TransportEnd end)
+    {
+    }
 
     /// <summary>The connection has closed: release whatever the stream held (the bound session).</summary>
     ValueTask OnClosedAsync();

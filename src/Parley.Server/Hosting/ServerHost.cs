@@ -9,11 +9,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Server.Accounts;
 using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Federation;
 using Parley.Server.Modules;
+using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
+using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Muc;
@@ -99,7 +102,9 @@ public static class ServerHost
         services.AddSingleton<StanzaRouter>();
         services.AddSingleton<StanzaDelivery>();
         services.AddSingleton<EventBus>();
+        services.AddSingleton<AccountLocks>();
 
+        services.AddSingleton<AccountPrivacy>();
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
         services.AddSingleton<SessionModule>();
@@ -109,6 +114,14 @@ public static class ServerHost
         services.AddSingleton<Rosters>();
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<RosterModule>();
+        services.AddSingleton<ArchiveIds>();
+        services.TryAddSingleton<IArchiveStore, SqlArchiveStore>();
+        services.AddSingleton<ArchiveWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
+        services.AddSingleton<ArchiveRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());
+        services.AddSingleton<ArchiveModule>();
+        services.AddSingleton<CarbonsModule>();
         services.AddSingleton<MessageModule>();
         services.TryAddSingleton<IOfflineStore, SqlOfflineStore>();
         services.AddSingleton<OfflineModule>();
@@ -141,6 +154,17 @@ public static class ServerHost
         yield return services.GetRequiredService<SessionModule>();
         yield return services.GetRequiredService<PresenceModule>();
         yield return services.GetRequiredService<RosterModule>();
+        // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).
+        if (options.Archive.Enabled)
+        {
+            yield return services.GetRequiredService<ArchiveModule>();
+        }
+
+        if (options.Carbons.Enabled)
+        {
+            yield return services.GetRequiredService<CarbonsModule>();
+        }
+
         yield return services.GetRequiredService<MessageModule>();
         yield return services.GetRequiredService<OfflineModule>();
         yield return services.GetRequiredService<BlockingModule>();
@@ -158,6 +182,12 @@ public static class ServerHost
         if (options.AllowRegistration)
         {
             yield return services.GetRequiredService<RegisterModule>();
+        }
+
+        // Modules registered as IXmppModule services (tests' probes, later plug-ins) come last.
+        foreach (var module in services.GetServices<IXmppModule>())
+        {
+            yield return module;
         }
     }
 
