@@ -121,7 +121,8 @@ public sealed class CarbonsTests
     [Trait("Conformance", "XEP-0280 §6 §8")]
     public async Task Only_eligible_messages_are_copied_and_a_carbon_never_is()
     {
-        await using var server = await ServerAsync();
+        // No MUC service: the private message to an occupant JID is about what is copied, not about what a room answers.
+        await using var server = await ServerAsync(("Muc:Enabled", "false"));
         await using var balcony = await OnlineAsync(server, "juliet", "balcony");
         await using var phone = await OnlineAsync(server, "juliet", "phone");
         await using var romeo = await OnlineAsync(server, "romeo", "garden");

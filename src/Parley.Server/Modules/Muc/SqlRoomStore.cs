@@ -2,7 +2,7 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Modules.Muc;
 
-/// <summary><see cref="IRoomStore"/> over table muc_rooms (migration 0005), the same statements for every provider.</summary>
+/// <summary><see cref="IRoomStore"/> over table muc_rooms (migration 0006), the same statements for every provider.</summary>
 internal sealed class SqlRoomStore(SqlDatabase database) : IRoomStore
 {
     public async Task<IReadOnlyList<(string Jid, string Xml)>> LoadAllAsync(CancellationToken cancellationToken)
