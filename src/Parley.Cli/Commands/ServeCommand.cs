@@ -58,8 +58,17 @@ internal static class ServeCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var endpoint in host.Services.GetRequiredService<ListenerEndpoints>().Endpoints)
+        var endpoints = host.Services.GetRequiredService<ListenerEndpoints>();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception) when (endpoints.DescribeAddressInUse(exception) is { } taken)
+        {
+            throw new CommandFailedException(taken);
+        }
+
+        foreach (var endpoint in endpoints.Endpoints)
         {
             await console.Out.WriteLineAsync($"Listening on {endpoint.Kind} {endpoint.EndPoint}").ConfigureAwait(false);
         }
@@ -90,7 +99,6 @@ internal static class ServeCommand
         {
             // Standard output is for the endpoint lines and the ready line only.
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
-            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss ",
         };
         if (arguments.Integer("--c2s-port") is { } c2s)
         {

@@ -50,9 +50,12 @@ public static class ServerHost
                 logging.AddConfiguration(configuration.GetSection("Logging"));
                 // Kestrel's lifetime messages announce "http://" addresses; ListenerEndpoints logs the XMPP ones.
                 logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+                // A failed start is reported once, as one line, by whoever started the host (`parley serve`);
+                // the host's own report of it is the exception with its stack trace.
+                logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
                 if (consoleLogging)
                 {
-                    logging.AddSimpleConsole(console => console.SingleLine = true);
+                    ConsoleLogging.Add(logging, configuration[nameof(ParleyOptions.LogFormat)]);
                 }
             })
             .ConfigureServices(services =>
