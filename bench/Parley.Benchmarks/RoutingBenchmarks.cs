@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Modules;
 using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Routing;
@@ -31,8 +32,12 @@ public class RoutingBenchmarks
         var options = Options.Create(new ParleyOptions { Domains = ["example.com"] });
         var sessions = new LocalSessionDirectory();
         var blocklists = new Blocklists(new EmptyBlocklistStore(), sessions);
-        var modules = new ModuleDispatcher([new MessageModule(sessions), new BlockingModule(blocklists, sessions, options)]);
-        _router = new StanzaRouter(modules, sessions, new BoundAccountsOnlyStore(), new HostedDomains(options), new NoFederationRouter(), NullLogger<StanzaRouter>.Instance);
+        var events = new EventBus();
+        StanzaDelivery? delivery = null;
+        var modules = new ModuleDispatcher(() => [new MessageModule(sessions, delivery!), new BlockingModule(blocklists, sessions, delivery!, events, options)], events);
+        delivery = new StanzaDelivery(modules, sessions, new HostedDomains(options), new NoFederationRouter());
+        _router = new StanzaRouter(modules, delivery, sessions, new BoundAccountsOnlyStore(), NullLogger<StanzaRouter>.Instance);
+        modules.Build();
 
         var senderEndpoint = new CountingEndpoint("c1");
         _recipient = new CountingEndpoint("c2");

@@ -30,6 +30,10 @@ internal static class ServeCommand
                                  reach DOMAIN at HOST:PORT without DNS (S2s:Routes:DOMAIN; repeatable)
           --s2s-cert-policy require|dialback|off
                                  what remote certificates must be (S2s:CertificatePolicy; default dialback)
+          --component-port N     external component port, XEP-0114 (Components:Port; default 0: off)
+          --component DOMAIN=SECRET
+                                 accept the component DOMAIN with this shared secret
+                                 (Components:Secrets:DOMAIN; repeatable; a file or PARLEY_* keeps it out of ps)
         """;
 
     private static readonly Dictionary<string, OptionKind> Accepted = ConfigurationArguments.With(
@@ -39,7 +43,9 @@ internal static class ServeCommand
         ("--allow-plaintext-auth", OptionKind.Flag),
         ("--s2s-port", OptionKind.Value),
         ("--s2s-route", OptionKind.List),
-        ("--s2s-cert-policy", OptionKind.Value));
+        ("--s2s-cert-policy", OptionKind.Value),
+        ("--component-port", OptionKind.Value),
+        ("--component", OptionKind.List));
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, ConsoleStreams console, CancellationToken cancellationToken)
     {
@@ -117,6 +123,7 @@ internal static class ServeCommand
         }
 
         AddS2s(overrides, arguments);
+        AddComponents(overrides, arguments);
         return overrides;
     }
 
@@ -130,19 +137,44 @@ internal static class ServeCommand
 
         foreach (var route in arguments.Values("--s2s-route"))
         {
-            // A domain never contains '=' or ':', so the first '=' ends it; the value is validated with the options.
-            var equals = route.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || equals == route.Length - 1 || route.AsSpan(0, equals).Contains(':'))
-            {
-                throw new UsageException($"option '--s2s-route' needs DOMAIN=HOST:PORT, not '{route}'");
-            }
-
-            overrides["S2s:Routes:" + route[..equals].Trim()] = route[(equals + 1)..].Trim();
+            var (domain, endpoint) = DomainAssignment("--s2s-route", "DOMAIN=HOST:PORT", route);
+            overrides["S2s:Routes:" + domain] = endpoint.Trim();
         }
 
         if (arguments.Value("--s2s-cert-policy") is { } policy)
         {
             overrides["S2s:CertificatePolicy"] = policy;
         }
+    }
+
+    /// <summary>The external component options (XEP-0114), as keys Components:* (docs/configuration.md).</summary>
+    private static void AddComponents(Dictionary<string, string?> overrides, Arguments arguments)
+    {
+        if (arguments.Integer("--component-port") is { } port)
+        {
+            overrides["Components:Port"] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        foreach (var component in arguments.Values("--component"))
+        {
+            // The secret is taken as written: it may hold '=' or spaces.
+            var (domain, secret) = DomainAssignment("--component", "DOMAIN=SECRET", component);
+            overrides["Components:Secrets:" + domain] = secret;
+        }
+    }
+
+    /// <summary>
+    /// Splits DOMAIN=VALUE. A domain never contains '=' or ':', so the first '=' ends it; both parts
+    /// must be non-empty, and the options validate them.
+    /// </summary>
+    private static (string Domain, string Value) DomainAssignment(string option, string form, string argument)
+    {
+        var equals = argument.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || equals == argument.Length - 1 || argument.AsSpan(0, equals).Contains(':'))
+        {
+            throw new UsageException($"option '{option}' needs {form}, not '{argument}'");
+        }
+
+        return (argument[..equals].Trim(), argument[(equals + 1)..]);
     }
 }

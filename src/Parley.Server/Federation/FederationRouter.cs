@@ -1,5 +1,4 @@
 using Parley.Server.Routing;
-using Parley.Server.Sessions;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Xml;
 
@@ -8,11 +7,9 @@ namespace Parley.Server.Federation;
 /// <summary>RFC 6120 §10.4: stanzas for domains this server does not host leave through the outbound stream of their domain pair.</summary>
 internal sealed class FederationRouter(S2sConnector connector) : IRemoteRouter
 {
-    public ValueTask RouteAsync(ClientSession from, Element stanza, Jid to, CancellationToken cancellationToken)
+    public bool TrySend(Element stanza, Jid from, Jid to)
     {
-        connector.Send(new DomainPair(from.Jid.Domain, to.Domain), stanza);
-        return ValueTask.CompletedTask;
+        connector.Send(new DomainPair(from.Domain, to.Domain), stanza);
+        return true;
     }
-
-    public void Send(Element stanza, Jid from, Jid to) => connector.Send(new DomainPair(from.Domain, to.Domain), stanza);
 }

@@ -196,13 +196,7 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
     /// </summary>
     public void Bounce(Element stanza, StanzaErrorCondition condition)
     {
-        var type = Stanza.Type(stanza);
-        if (type == "error" || (stanza.Name == "iq" && type == "result") || stanza.Name == "presence")
-        {
-            return;
-        }
-
-        if (!Jid.TryParse(stanza.GetAttribute("from"), out var sender) || !services.Domains.Contains(sender.Domain))
+        if (!Routing.Unhandled.Answers(stanza) || !Jid.TryParse(stanza.GetAttribute("from"), out var sender) || !services.Domains.Contains(sender.Domain))
         {
             return;
         }

@@ -396,7 +396,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
     /// RFC 6120 §8.1.1.1 / §8.1.2.1 on server streams: 'to' and 'from' are required and must be
     /// addresses (else improper-addressing); 'to' must be hosted here (host-unknown); the pair must
     /// have been authenticated on this stream (invalid-from, §4.9.3.9). Then the stanza enters the
-    /// router like any other, with a sender whose replies leave through the outbound stream.
+    /// router like any other, from a remote origin: replies to it leave through the outbound stream.
     /// </summary>
     private async ValueTask OnStanzaAsync(Element element, CancellationToken cancellationToken)
     {
@@ -421,8 +421,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             throw new StreamErrorException(StreamErrorCondition.InvalidFrom);
         }
 
-        var stanza = ServerStanza.ToClient(element);
-        var origin = new ClientSession(from, new RemoteEndpoint(handler.Connector, to.Domain));
-        await handler.Router.RouteFromRemoteAsync(origin, stanza, to, cancellationToken).ConfigureAwait(false);
+        var stanza = StreamStanza.ToClient(element, Namespaces.Server);
+        await handler.Router.RouteFromRemoteAsync(Origin.Remote(from), stanza, to, cancellationToken).ConfigureAwait(false);
     }
 }

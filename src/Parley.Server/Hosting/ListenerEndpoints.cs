@@ -19,6 +19,7 @@ public sealed partial class ListenerEndpoints : IHostedLifecycleService
     public const string C2s = "c2s";
     public const string C2sTls = "c2s-tls";
     public const string S2s = "s2s";
+    public const string Component = "component";
 
     private readonly List<(string Kind, ListenOptions Options)> _listeners = [];
     private readonly ILogger<ListenerEndpoints> _logger;

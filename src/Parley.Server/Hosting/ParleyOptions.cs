@@ -42,6 +42,9 @@ public sealed class ParleyOptions
     /// <summary>Server-to-server federation (keys S2s:*); stanza size and depth limits come from <see cref="Limits"/>.</summary>
     public S2sOptions S2s { get; set; } = new();
 
+    /// <summary>External components (keys Components:*, XEP-0114).</summary>
+    public ComponentOptions Components { get; set; } = new();
+
     /// <summary>Resource limits (keys Limits:*); each must be greater than 0.</summary>
     public LimitOptions Limits { get; set; } = new();
 

@@ -45,6 +45,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
 
         ValidateTls(options, failures);
         ValidateS2s(options, failures);
+        ValidateComponents(options, failures);
 
         if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -212,6 +213,39 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("S2s:ConnectTimeoutSeconds", s2s.ConnectTimeoutSeconds, failures);
         ValidatePositive("S2s:IdleTimeoutSeconds", s2s.IdleTimeoutSeconds, failures);
         ValidatePositive("S2s:MaxQueuedStanzas", s2s.MaxQueuedStanzas, failures);
+    }
+
+    private static void ValidateComponents(ParleyOptions options, List<string> failures)
+    {
+        var components = options.Components;
+        ValidatePort("Components:Port", components.Port, failures);
+        if (components.Port != 0 && (components.Port == options.C2sPort || components.Port == options.C2sTlsPort || components.Port == options.S2s.Port))
+        {
+            failures.Add($"Components:Port {components.Port} is also the port of another listener; give each listener its own port (0 disables one).");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (domain, secret) in components.Secrets)
+        {
+            var key = "Components:Secrets:" + domain;
+            if (!ParleyOptionsSetup.TryPrepareDomain(domain, out var prepared))
+            {
+                failures.Add($"{key} is not a valid domain name (RFC 7622 §3.2).");
+            }
+            else if (options.Domains.Contains(prepared))
+            {
+                // One host, one kind: a user domain cannot also be a component's.
+                failures.Add($"{key} is a user domain (Domains); a component needs a domain of its own.");
+            }
+            else if (!seen.Add(prepared))
+            {
+                failures.Add($"{key} is listed more than once.");
+            }
+            else if (string.IsNullOrEmpty(secret))
+            {
+                failures.Add($"{key} must be a non-empty shared secret.");
+            }
+        }
     }
 
     private static void ValidateCaBundle(string path, List<string> failures)

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Admin;
+using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
 using Parley.Server.Federation;
@@ -99,7 +100,10 @@ public static class ServerHost
         services.AddSingleton<S2sConnectionHandler>();
         services.AddSingleton<HostedDomains>();
         services.AddSingleton<AdminSocket>();
+        services.AddSingleton<ComponentConnectionHandler>();
         services.AddSingleton<StanzaRouter>();
+        services.AddSingleton<StanzaDelivery>();
+        services.AddSingleton<EventBus>();
 
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
@@ -122,7 +126,9 @@ public static class ServerHost
         services.AddSingleton<VCardModule>();
         services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>();
         services.AddSingleton<PrivateStorageModule>();
-        services.AddSingleton(sp => new ModuleDispatcher(EnabledModules(sp)));
+        // Built at start (ModuleStartup), not here: modules take the delivery path, which takes these tables.
+        services.AddSingleton(sp => new ModuleDispatcher(() => EnabledModules(sp), sp.GetRequiredService<EventBus>()));
+        services.AddHostedService<ModuleStartup>();
     }
 
     private static IEnumerable<IXmppModule> EnabledModules(IServiceProvider services)
@@ -220,6 +226,11 @@ public static class ServerHost
         if (options.S2s.Port != 0)
         {
             Listen(ListenerEndpoints.S2s, options.S2s.Port, directTls: false, services.GetRequiredService<S2sConnectionHandler>().HandleAsync);
+        }
+
+        if (options.Components.Port != 0)
+        {
+            Listen(ListenerEndpoints.Component, options.Components.Port, directTls: false, services.GetRequiredService<ComponentConnectionHandler>().HandleAsync);
         }
     }
 }

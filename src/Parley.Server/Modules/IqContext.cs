@@ -7,7 +7,7 @@ namespace Parley.Server.Modules;
 /// <summary>One IQ get/set for a handler.</summary>
 /// <param name="Iq">The request, 'from' already stamped.</param>
 /// <param name="Payload">Its single child element.</param>
-/// <param name="Session">The sending session; null before authentication.</param>
+/// <param name="From">The sender; null before authentication.</param>
 /// <param name="To">The addressed entity: a hosted domain or an account's bare JID.</param>
 /// <param name="Domain">The hosted domain of the stream.</param>
 /// <param name="IsSecure">Whether the stream is encrypted (or plaintext was explicitly allowed).</param>
@@ -15,10 +15,14 @@ namespace Parley.Server.Modules;
 internal sealed record IqContext(
     Element Iq,
     Element Payload,
-    ClientSession? Session,
+    Origin? From,
     Jid To,
     Addressed Addressed,
     string Domain,
     bool IsSecure,
     CancellationToken CancellationToken,
-    System.Net.IPAddress? RemoteAddress = null);
+    System.Net.IPAddress? RemoteAddress = null)
+{
+    /// <summary>The sending local session; null before authentication and for other origins.</summary>
+    public ClientSession? Session => From as ClientSession;
+}

@@ -1,21 +1,27 @@
+using Parley.Server.Sessions;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Modules;
 
 /// <summary>
 /// What modules declare in <see cref="IXmppModule.Map"/>: the extension points (IQ routes,
-/// message/presence chains, events, contributions, and stanza filters). Read once at start into frozen tables.
+/// recipient-side message/presence chains, the sender-side chain, stanza filters, per-session outbound
+/// filters, stream-element handlers, event subscriptions, contributions). Read once at start into
+/// frozen tables. Modules publish events through the injected <see cref="EventBus"/>.
 /// </summary>
 internal sealed class ModuleMap
 {
-    /// <summary>Where a module publishes its own events; keep it from <see cref="IXmppModule.Map"/>.</summary>
-    public ModuleEvents Events { get; } = new();
-
     internal List<(IqKey Key, Addressed Addressed, IqHandler Handler, string Module)> IqRoutes { get; } = [];
 
     internal List<(Addressed Addressed, Order Order, StanzaHandler Handler)> MessageHandlers { get; } = [];
 
     internal List<(Addressed Addressed, Order Order, StanzaHandler Handler)> PresenceHandlers { get; } = [];
+
+    internal List<(StanzaKinds Kinds, Addressed Addressed, Order Order, StanzaHandler Handler)> OutgoingHandlers { get; } = [];
+
+    internal List<OutboundFilter> OutboundFilters { get; } = [];
+
+    internal List<(string Name, string Namespace, StreamElementHandler Handler, string Module)> StreamElements { get; } = [];
 
     internal List<(Type EventType, Func<object, ValueTask> Handler)> EventHandlers { get; } = [];
 
@@ -33,21 +39,42 @@ internal sealed class ModuleMap
     public void Iq(string type, string name, string ns, Addressed addressed, IqHandler handler) =>
         IqRoutes.Add((new IqKey(type, name, ns), addressed, handler, CurrentModule));
 
+    /// <summary>
+    /// Recipient side: a message for a local account or resource (or the server), from any origin.
+    /// Handlers run in <see cref="Order"/> until one says Done.
+    /// </summary>
     public void Message(Addressed addressed, StanzaHandler handler, Order order = Order.Normal) =>
         MessageHandlers.Add((addressed, order, handler));
 
+    /// <summary>Recipient side: presence for a local account or resource, from any origin (a local client's, a remote server's, or one the server generates).</summary>
     public void Presence(Addressed addressed, StanzaHandler handler, Order order = Order.Normal) =>
         PresenceHandlers.Add((addressed, order, handler));
 
+    /// <summary>
+    /// Sender side: every stanza a local client sends, of the given kinds, whatever its addressee
+    /// (another domain's included: carbons and archives see outgoing messages), after the stanza filters
+    /// and before it is delivered. A handler that says Done keeps it from going further.
+    /// </summary>
+    public void Outgoing(StanzaKinds kinds, Addressed addressed, StanzaHandler handler, Order order = Order.Normal) =>
+        OutgoingHandlers.Add((kinds, addressed, order, handler));
+
+    /// <summary>A per-session filter on the last step of every stanza to a session (<see cref="ClientSession.Send"/>).</summary>
+    public void Outbound(OutboundFilter filter) => OutboundFilters.Add(filter);
+
+    /// <summary>A non-stanza top-level element on a bound client stream; one handler per name and namespace, a duplicate fails at start.</summary>
+    public void StreamElement(string name, string ns, StreamElementHandler handler) =>
+        StreamElements.Add((name, ns, handler, CurrentModule));
+
+    /// <summary>Subscribes to a typed event (<see cref="EventBus"/>); handlers run in registration order.</summary>
     public void On<TEvent>(Func<TEvent, ValueTask> handler)
         where TEvent : class =>
         EventHandlers.Add((typeof(TEvent), e => handler((TEvent)e)));
 
     /// <summary>
-    /// Refuses stanzas between two addresses before any handler sees them. A fifth extension point
-    /// because XEP-0191 blocking must cover IQs as well as messages and presence, and IQs are
-    /// dispatched by exact key with no chain to stand in front of; one check in the router covers
-    /// all three kinds, and stanzas to other domains, in one place.
+    /// Refuses stanzas between two addresses before any handler sees them: what a client sends, before
+    /// the sender-side chain, and what the server generates or relays, at the delivery to each local
+    /// addressee. One check covers all three kinds, every origin and stanzas to other domains, so
+    /// XEP-0191 blocking lives in one filter.
     /// </summary>
     public void Filter(StanzaFilter filter) => Filters.Add(filter);
 

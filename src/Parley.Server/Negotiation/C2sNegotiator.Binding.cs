@@ -44,7 +44,7 @@ internal sealed partial class C2sNegotiator
             }
         }
 
-        var session = new ClientSession(full, endpoint);
+        var session = new ClientSession(full, endpoint, services.Modules.OutboundFilters);
         var outcome = services.Sessions.TryBind(session, services.Options.Limits.MaxResourcesPerAccount);
         if (outcome.Status == BindStatus.TooManyResources)
         {

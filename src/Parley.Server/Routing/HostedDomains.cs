@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using Parley.Server.Components;
 using Parley.Server.Hosting;
 using Parley.Xmpp.Addressing;
 
@@ -7,8 +8,9 @@ namespace Parley.Server.Routing;
 
 /// <summary>
 /// The domains this server hosts, prepared once (RFC 7622 §3.2) for exact comparison, each with
-/// its <see cref="HostKind"/>: the user domains of the configuration, and the domains of the
-/// components registered as <see cref="IComponentHandler"/> services.
+/// its <see cref="HostKind"/>: the user domains of the configuration (Domains), the external
+/// components it declares (Components:Secrets) and the internal components registered as
+/// <see cref="IComponentHandler"/> services.
 /// </summary>
 internal sealed class HostedDomains
 {
@@ -21,8 +23,10 @@ internal sealed class HostedDomains
         _domains = configured.Select(d => Jid.Create(null, d).Domain).ToFrozenSet(StringComparer.Ordinal);
         Default = Jid.Create(null, configured[0]).Domain;
 
+        // XEP-0114 components are declared by their secrets; internal ones register as services.
+        var external = options.Value.Components.Secrets.Select(s => new ExternalComponent(Jid.Create(null, s.Key).Domain, s.Value));
         var byDomain = new Dictionary<string, IComponentHandler>(StringComparer.Ordinal);
-        foreach (var component in components ?? [])
+        foreach (var component in (components ?? []).Concat(external))
         {
             if (_domains.Contains(component.Domain) || !byDomain.TryAdd(component.Domain, component))
             {

@@ -13,22 +13,31 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Routing;
 
 /// <summary>
-/// RFC 6120 §8 and §10 for stanzas from bound client sessions: validate, stamp 'from', prepare
-/// 'to', classify the addressee and dispatch to the modules. RFC 6121 delivery rules live in the
-/// Messages and Presence modules. Runs on the sender's read loop, which keeps per-sender order (§10.1).
+/// RFC 6120 §8 and §10 for stanzas that enter the server: from bound client sessions (validate,
+/// stamp 'from', prepare 'to', the stanza filters, then the sender-side chain) and from other
+/// domains' servers (their addresses already checked by the stream). What is left is handed to
+/// <see cref="StanzaDelivery"/>, the one way out. RFC 6121 delivery rules live in the Messages and
+/// Presence modules. Runs on the sender's read loop, which keeps per-sender order (§10.1).
 /// </summary>
 internal sealed class StanzaRouter(
     ModuleDispatcher modules,
+    StanzaDelivery delivery,
     ISessionDirectory sessions,
     IAccountStore accounts,
-    HostedDomains domains,
-    IRemoteRouter remote,
     ILogger<StanzaRouter> logger)
 {
+    /// <summary>A top-level element from a bound client: a stanza, or a stream element a module handles.</summary>
     public async ValueTask RouteAsync(ClientSession origin, Element stanza, CancellationToken cancellationToken)
     {
         if (!Stanza.IsStanza(stanza) || stanza.Namespace != Namespaces.Client)
         {
+            if (modules.FindStreamElement(stanza.Name, stanza.Namespace) is { } handler)
+            {
+                // A non-stanza element a module declared (stream management, client state indication).
+                await handler(origin, stanza, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             // RFC 6120 §4.9.3.24: a first-level child that is not a stanza of the stream's namespace.
             throw new StreamErrorException(StreamErrorCondition.UnsupportedStanzaType);
         }
@@ -45,7 +54,7 @@ internal sealed class StanzaRouter(
         if (toAttribute is not null && !origin.TryParseAddressee(toAttribute, out to))
         {
             // RFC 6120 §8.3.3.8: an address that does not prepare is jid-malformed.
-            Unhandled.Bounce(origin, stanza, StanzaErrorCondition.JidMalformed);
+            delivery.Bounce(origin, stanza, StanzaErrorCondition.JidMalformed);
             return;
         }
 
@@ -53,11 +62,11 @@ internal sealed class StanzaRouter(
     }
 
     /// <summary>
-    /// A stanza from another domain's server (Federation): its 'from' was checked against the domains
-    /// authenticated on its stream and its 'to' names a hosted domain (RFC 6120 §8.1.1.1, §13.1), so it
-    /// is dispatched as a local sender's would be. The origin's endpoint sends replies back out.
+    /// A stanza from another domain's server (Federation) or a component: its 'from' was checked
+    /// against what the stream authenticated and its 'to' names a hosted domain (RFC 6120 §8.1.1.1,
+    /// §13.1). It meets the recipient side only: the sender-side chain is for this server's clients.
     /// </summary>
-    public async ValueTask RouteFromRemoteAsync(ClientSession origin, Element stanza, Jid to, CancellationToken cancellationToken)
+    public async ValueTask RouteFromRemoteAsync(Origin origin, Element stanza, Jid to, CancellationToken cancellationToken)
     {
         if (logger.IsEnabled(LogLevel.Trace))
         {
@@ -67,10 +76,12 @@ internal sealed class StanzaRouter(
         await RouteAddressedAsync(origin, stanza, to, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask RouteAddressedAsync(ClientSession origin, Element stanza, Jid? to, CancellationToken cancellationToken)
+    private async ValueTask RouteAddressedAsync(Origin origin, Element stanza, Jid? to, CancellationToken cancellationToken)
     {
-        if (stanza.Name == "iq" && !IsValidIq(origin, stanza))
+        if (stanza.Name == "iq" && !IsValidIq(stanza))
         {
+            // RFC 6120 §8.2.3: an id, a known type, and exactly one payload child for get and set.
+            delivery.Bounce(origin, stanza, StanzaErrorCondition.BadRequest);
             return;
         }
 
@@ -81,7 +92,7 @@ internal sealed class StanzaRouter(
         catch (Exception e) when (e is not StreamErrorException and not OperationCanceledException)
         {
             RoutingLog.HandlerFailed(logger, origin.Jid.ToString(), e);
-            Unhandled.Bounce(origin, stanza, StanzaErrorCondition.InternalServerError);
+            delivery.Bounce(origin, stanza, StanzaErrorCondition.InternalServerError);
         }
     }
 
@@ -101,141 +112,61 @@ internal sealed class StanzaRouter(
         stanza.SetAttribute("from", origin.Jid.ToString());
     }
 
-    /// <summary>RFC 6120 §8.2.3: an id, a known type, and exactly one payload child for get and set.</summary>
-    private static bool IsValidIq(ClientSession origin, Element iq)
+    private static bool IsValidIq(Element iq)
     {
         var type = Stanza.Type(iq);
-        var valid = iq.GetAttribute("id") is not null && type switch
+        return iq.GetAttribute("id") is not null && type switch
         {
             "get" or "set" => iq.ElementCount == 1,
             "result" => iq.ElementCount <= 1,
             "error" => true,
             _ => false,
         };
-        if (!valid)
-        {
-            Unhandled.Bounce(origin, iq, StanzaErrorCondition.BadRequest);
-        }
-
-        return valid;
     }
 
-    private async ValueTask DispatchAsync(ClientSession origin, Element stanza, Jid? to, CancellationToken cancellationToken)
+    private async ValueTask DispatchAsync(Origin origin, Element stanza, Jid? to, CancellationToken cancellationToken)
     {
-        Addressed addressed;
-        IComponentHandler? component = null;
-        if (to is null)
+        // RFC 6120 §10.3: no 'to' means the sender's own account (presence: a broadcast).
+        var addressed = to is null ? Addressed.Account : delivery.Classify(to);
+        if (addressed is Addressed.Account or Addressed.Resource && to is not null
+            && !await AccountExistsAsync(to.Bare, cancellationToken).ConfigureAwait(false))
         {
-            // RFC 6120 §10.3: no 'to' means the sender's own account (presence: a broadcast).
-            addressed = Addressed.Account;
-        }
-        else if (!domains.Contains(to.Domain))
-        {
-            // Checked only off the user-domain path, so local traffic pays nothing for components.
-            addressed = domains.TryGetComponent(to.Domain, out component) ? Addressed.Component : Addressed.Remote;
-        }
-        else if (to.Local is null)
-        {
-            addressed = Addressed.Server;
-        }
-        else
-        {
-            addressed = to.Resource is null ? Addressed.Account : Addressed.Resource;
-            if (!await AccountExistsAsync(to.Bare, cancellationToken).ConfigureAwait(false))
+            // RFC 6120 §10.5.3.1 / RFC 6121 §8.5.1: same answer as an account with no resources would
+            // give for IQs, so the error does not tell more than necessary; messages by type (MessageRules).
+            if (stanza.Name != "message"
+                || MessageRules.Decide(MessageRules.ParseType(Stanza.Type(stanza)), Recipient.UnknownAccount) == MessageAction.Bounce)
             {
-                // RFC 6120 §10.5.3.1 / RFC 6121 §8.5.1: same answer as an account with no resources would
-                // give for IQs, so the error does not tell more than necessary; messages by type (MessageRules).
-                if (stanza.Name != "message"
-                    || MessageRules.Decide(MessageRules.ParseType(Stanza.Type(stanza)), Recipient.UnknownAccount) == MessageAction.Bounce)
-                {
-                    Unhandled.Bounce(origin, stanza, StanzaErrorCondition.ServiceUnavailable);
-                }
-
-                return;
+                delivery.Bounce(origin, stanza, StanzaErrorCondition.ServiceUnavailable);
             }
+
+            return;
         }
 
-        if (to is not null && await modules.FilterAsync(new StanzaContext(stanza, origin, to, addressed, cancellationToken)).ConfigureAwait(false) is { } refusal)
+        var context = new StanzaContext(stanza, origin, to, addressed, cancellationToken);
+        if (to is not null && await modules.FilterAsync(context).ConfigureAwait(false) is { } refusal)
         {
             // A module's filter (XEP-0191 blocking) refused the stanza before any handler or domain saw it.
-            Unhandled.Bounce(origin, stanza, refusal);
+            delivery.Bounce(origin, stanza, refusal);
             return;
         }
 
-        if (component is not null)
+        // The sender side: what this server's own clients send, whatever the addressee (RFC 6121 §3.1.2:
+        // the user's server records an outbound subscription before the stanza leaves); Done keeps it here.
+        if (origin.Kind == OriginKind.LocalSession
+            && await modules.RunOutgoingAsync(KindOf(stanza), context).ConfigureAwait(false))
         {
-            if (!await component.DeliverAsync(stanza, to!, cancellationToken).ConfigureAwait(false))
-            {
-                Unhandled.Bounce(origin, stanza, StanzaErrorCondition.ServiceUnavailable);
-            }
-
             return;
         }
 
-        if (addressed == Addressed.Remote)
-        {
-            // RFC 6121 §3.1.2: the user's server updates the roster for an outbound subscription
-            // stanza before routing it, whatever the contact's domain; so presence meets the chain
-            // first, and a handler that finishes it (Done) keeps it from leaving.
-            if (stanza.Name != "presence"
-                || !await ModuleDispatcher.RunChainAsync(modules.PresenceHandlers, new StanzaContext(stanza, origin, to, addressed, cancellationToken)).ConfigureAwait(false))
-            {
-                await remote.RouteAsync(origin, stanza, to!, cancellationToken).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        switch (stanza.Name)
-        {
-            case "iq":
-                await DispatchIqAsync(origin, stanza, to ?? origin.Account, addressed, cancellationToken).ConfigureAwait(false);
-                break;
-            case "message":
-                if (!await ModuleDispatcher.RunChainAsync(modules.MessageHandlers, new StanzaContext(stanza, origin, to, addressed, cancellationToken)).ConfigureAwait(false))
-                {
-                    Unhandled.Bounce(origin, stanza, StanzaErrorCondition.ServiceUnavailable);
-                }
-
-                break;
-            default:
-                await ModuleDispatcher.RunChainAsync(modules.PresenceHandlers, new StanzaContext(stanza, origin, to, addressed, cancellationToken)).ConfigureAwait(false);
-                break;
-        }
+        await delivery.DispatchAsync(origin, stanza, to, addressed, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask DispatchIqAsync(ClientSession origin, Element iq, Jid to, Addressed addressed, CancellationToken cancellationToken)
+    private static StanzaKinds KindOf(Element stanza) => stanza.Name switch
     {
-        var type = Stanza.Type(iq)!;
-        if (addressed == Addressed.Resource)
-        {
-            // RFC 6121 §8.5.3.1: an IQ to a full JID goes to that resource or gets service-unavailable.
-            if (sessions.Find(to) is not { } target || !target.Send(iq))
-            {
-                Unhandled.Bounce(origin, iq, StanzaErrorCondition.ServiceUnavailable);
-            }
-
-            return;
-        }
-
-        if (type is "result" or "error")
-        {
-            // Answers to requests the server never sent: nothing to do, and never an error to an error.
-            return;
-        }
-
-        var payload = iq.FirstElement!;
-        var handler = modules.FindIq(new IqKey(type, payload.Name, payload.Namespace), addressed);
-        if (handler is null)
-        {
-            // RFC 6120 §8.2.3 / §10.3.3: every get and set is answered; nobody handles this namespace.
-            Unhandled.Bounce(origin, iq, StanzaErrorCondition.ServiceUnavailable);
-            return;
-        }
-
-        var reply = await handler(new IqContext(iq, payload, origin, to, addressed, to.Domain, true, cancellationToken)).ConfigureAwait(false);
-        origin.Send(reply.Error is { } error ? Stanza.ErrorReply(iq, error) : Stanza.IqResult(iq, reply.Payload));
-    }
+        "message" => StanzaKinds.Message,
+        "presence" => StanzaKinds.Presence,
+        _ => StanzaKinds.Iq,
+    };
 
     private async ValueTask<bool> AccountExistsAsync(Jid account, CancellationToken cancellationToken) =>
         sessions.Resources(account).Count > 0 || await accounts.ExistsAsync(account, cancellationToken).ConfigureAwait(false);

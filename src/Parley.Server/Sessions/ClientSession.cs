@@ -5,11 +5,16 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Sessions;
 
 /// <summary>
-/// A bound resource (RFC 6120 §7): its full JID, the connection that carries it and its presence.
-/// Presence fields are written only by the session's own read loop (one owner) and read by routing.
+/// A bound resource (RFC 6120 §7): its full JID, the connection that carries it, its presence and
+/// the state modules keep for it (<see cref="Features"/>). It is also the origin of what its client
+/// sends. Presence fields are written only by the session's own read loop (one owner) and read by routing.
+/// Every stanza for it passes its outbound filters in <see cref="Send"/>, whoever sends it.
 /// </summary>
-internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint)
+internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint, OutboundFilter[]? outboundFilters = null)
+    : Origin(jid, OriginKind.LocalSession)
 {
+    private readonly OutboundFilter[] _outboundFilters = outboundFilters ?? [];
+
     private volatile Element? _presence;
 
     // The last 'to' this session addressed, as received and as parsed: a client sends to the same few
@@ -17,11 +22,10 @@ internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint)
     private string? _lastAddresseeText;
     private Jid? _lastAddressee;
 
-    public Jid Jid { get; } = jid;
-
-    public Jid Account { get; } = jid.Bare;
-
     public ISessionEndpoint Endpoint { get; } = endpoint;
+
+    /// <summary>What modules keep for this session; it goes with the session.</summary>
+    public SessionFeatures Features { get; } = new();
 
     /// <summary>The last available presence broadcast by this resource, or null while unavailable.</summary>
     public Element? Presence => _presence;
@@ -43,7 +47,22 @@ internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint)
         Priority = 0;
     }
 
-    public bool Send(Element stanza) => Endpoint.TrySend(stanza);
+    /// <summary>
+    /// The last step of every delivery to this session: the outbound filters, then the transport's
+    /// queue. Never waits; false when the transport is closing or too slow (it is then being closed).
+    /// </summary>
+    public bool Send(Element stanza)
+    {
+        foreach (var filter in _outboundFilters)
+        {
+            if (filter(this, stanza) == OutboundVerdict.Taken)
+            {
+                return true;
+            }
+        }
+
+        return Endpoint.TrySend(stanza);
+    }
 
     /// <summary>
     /// <see cref="Jid.TryParse"/> for the 'to' of a stanza this session sent, reusing the last result

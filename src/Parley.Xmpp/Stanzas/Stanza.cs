@@ -6,7 +6,7 @@ namespace Parley.Xmpp.Stanzas;
 public static class Stanza
 {
     public static bool IsStanza(Element e) =>
-        (e.Namespace == Namespaces.Client || e.Namespace == Namespaces.Server)
+        (e.Namespace == Namespaces.Client || e.Namespace == Namespaces.Server || e.Namespace == Namespaces.ComponentAccept)
         && (e.Name == "message" || e.Name == "presence" || e.Name == "iq");
 
     public static string? Type(Element stanza) => stanza.GetAttribute("type");

@@ -9,6 +9,9 @@ public static class Namespaces
     public const string Client = "jabber:client";
     public const string Server = "jabber:server";
 
+    /// <summary>XEP-0114 §3: the stream and stanza namespace of an external component's connection.</summary>
+    public const string ComponentAccept = "jabber:component:accept";
+
     /// <summary>XEP-0220 §2: the Server Dialback elements (db:result, db:verify).</summary>
     public const string Dialback = "jabber:server:dialback";
 

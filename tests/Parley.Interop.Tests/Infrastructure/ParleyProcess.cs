@@ -34,6 +34,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
         C2sPort = FreePort.Next(address);
         DirectTlsPort = FreePort.Next(address, C2sPort);
         S2sPort = FreePort.Next(address, C2sPort, DirectTlsPort);
+        ComponentPort = FreePort.Next(address, C2sPort, DirectTlsPort, S2sPort);
     }
 
     public string Domain { get; }
@@ -47,11 +48,28 @@ internal sealed class ParleyProcess : IAsyncDisposable
     /// <summary>The server-to-server port, listened on only by <see cref="StartFederatedAsync"/>.</summary>
     public int S2sPort { get; }
 
+    /// <summary>The external component port (XEP-0114), listened on by <see cref="StartAsync()"/>.</summary>
+    public int ComponentPort { get; }
+
+    /// <summary>The one external component <see cref="StartAsync()"/> declares.</summary>
+    public string ComponentDomain => "component." + Domain;
+
+    /// <summary>Its shared secret, fresh for each process.</summary>
+    public string ComponentSecret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+
     /// <summary>What the server printed so far, for failure messages.</summary>
     public string Output => _server?.Output ?? "";
 
-    /// <summary>Runs <c>parley serve</c> for clients only (no s2s listener, so parallel servers do not contend for 5269) and returns once it printed its ready line.</summary>
-    public Task StartAsync() => StartAsync(["--s2s-port", "0"]);
+    /// <summary>
+    /// Runs <c>parley serve</c> for clients and one external component (no s2s listener, so parallel
+    /// servers do not contend for 5269) and returns once it printed its ready line.
+    /// </summary>
+    public Task StartAsync() => StartAsync(
+        [
+            "--s2s-port", "0",
+            "--component-port", ComponentPort.ToString(CultureInfo.InvariantCulture),
+            "--component", $"{ComponentDomain}={ComponentSecret}",
+        ]);
 
     /// <summary>
     /// Starts with federation on <see cref="S2sPort"/> through the real command line: the

@@ -18,6 +18,12 @@ public sealed class ParleyServer : IAsyncLifetime
 
     public int DirectTlsPort => _process.DirectTlsPort;
 
+    public int ComponentPort => _process.ComponentPort;
+
+    public string ComponentDomain => _process.ComponentDomain;
+
+    public string ComponentSecret => _process.ComponentSecret;
+
     /// <summary>What the server printed so far, for failure messages.</summary>
     public string Output => _process.Output;
 

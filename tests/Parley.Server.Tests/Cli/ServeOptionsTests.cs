@@ -79,6 +79,36 @@ public sealed class ServeOptionsTests
         Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Component_options_map_onto_their_keys()
+    {
+        var options = Resolve("--component-port", "15347", "--component", "echo.localhost=s3cret=with=equals", "--component", "Other.Localhost= two words");
+
+        Assert.Equal(15347, options.Components.Port);
+        Assert.Equal("s3cret=with=equals", options.Components.Secrets["echo.localhost"]);
+        Assert.Equal(" two words", options.Components.Secrets["other.localhost"]);
+        Assert.Equal(0, Resolve().Components.Port);
+        Assert.Empty(Resolve().Components.Secrets);
+    }
+
+    [Theory]
+    [InlineData("--component", "echo.localhost")]
+    [InlineData("--component", "=secret")]
+    [InlineData("--component", "echo.localhost=")]
+    [InlineData("--component-port", "five")]
+    public void Malformed_component_options_are_usage_errors(params string[] args)
+    {
+        Assert.Throws<UsageException>(() => ServeCommand.Configuration(ServeCommand.Parse(args)));
+    }
+
+    [Theory]
+    [InlineData("Components:Port", "--component-port", "70000")]
+    [InlineData("Components:Port", "--component-port", "5269", "--s2s-port", "5269")]
+    [InlineData("Components:Secrets:localhost", "--component", "localhost=secret")]
+    [InlineData("Components:Secrets:bad domain", "--component", "bad domain=secret")]
+    public async Task Invalid_component_values_stop_serve_naming_the_key(string key, params string[] args) =>
+        await Invalid_s2s_values_stop_serve_naming_the_key(key, args);
+
     private static ParleyOptions Resolve(params string[] args)
     {
         var configuration = ServeCommand.Configuration(ServeCommand.Parse(args));

@@ -48,6 +48,8 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IPEndPoint S2s => Endpoint(ListenerEndpoints.S2s);
 
+    public IPEndPoint Component => Endpoint(ListenerEndpoints.Component);
+
     public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
 
     /// <param name="configureServices">Service overrides, e.g. a failing component to provoke a server fault.</param>

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
 using Parley.Server.Modules.Events;
+using Parley.Server.Routing;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
 using Parley.Xmpp.Addressing;
@@ -13,10 +13,11 @@ namespace Parley.Server.Modules.Blocking;
 
 /// <summary>
 /// XEP-0191 blocking command: an account's blocklist (get, block, unblock, pushes to the
-/// resources that asked for it), enforced on every routed stanza by a filter: nothing from a
-/// blocked JID reaches the account, and nothing the account sends reaches a blocked JID.
+/// resources that asked for it), enforced by one filter on every stanza, routed or generated
+/// (<see cref="ModuleMap.Filter"/>): nothing from a blocked JID reaches the account, and nothing
+/// the account sends, or the server sends for it, reaches a blocked JID.
 /// </summary>
-internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory sessions, IOptions<ParleyOptions> options) : IXmppModule
+internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory sessions, StanzaDelivery delivery, EventBus events, IOptions<ParleyOptions> options) : IXmppModule
 {
     // XEP-0191 §3.3: the user's own stanzas to a blocked JID get not-acceptable with <blocked/>.
     private static readonly StanzaError Blocked = new(
@@ -26,14 +27,10 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
     // appears offline; its presence, results and errors are dropped (Unhandled never answers them).
     private static readonly StanzaError Unavailable = StanzaError.Of(StanzaErrorCondition.ServiceUnavailable);
 
-    // XEP-0191 §3.3: pushes go to the resources that retrieved the blocklist.
-    private readonly ConcurrentDictionary<ClientSession, byte> _interested = new();
     private long _pushes;
-    private ModuleEvents? _events;
 
     public void Map(ModuleMap map)
     {
-        _events = map.Events;
         map.Feature(Namespaces.Blocking);
         map.Iq("get", "blocklist", Namespaces.Blocking, Addressed.Account, GetAsync);
         map.Iq("set", "block", Namespaces.Blocking, Addressed.Account, BlockAsync);
@@ -46,13 +43,16 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
     private async ValueTask<StanzaError?> FilterAsync(StanzaContext context)
     {
         var to = context.To!;
-        if (context.Addressed == Addressed.Server || to.Bare.Equals(context.From.Account))
+        if (context.From.IsServerItself || context.Addressed == Addressed.Server || to.Bare.Equals(context.From.Account))
         {
-            // The server itself and one's own account are never blocked: blocking them would cut the session off.
+            // The server itself and one's own account are never blocked: blocking them would cut the
+            // session off, and what the server itself must send (XEP-0191 §3.3 unavailable) would not arrive.
             return null;
         }
 
-        if ((await blocklists.GetAsync(context.From.Account, context.CancellationToken).ConfigureAwait(false)).Matches(to))
+        // Another domain's users keep their own blocklists; a local sender's is checked here.
+        if (context.From.Kind != OriginKind.RemoteServer
+            && (await blocklists.GetAsync(context.From.Account, context.CancellationToken).ConfigureAwait(false)).Matches(to))
         {
             return Blocked;
         }
@@ -74,13 +74,8 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
             return refusal;
         }
 
-        var session = context.Session!;
-        _interested[session] = 0;
-        if (!ReferenceEquals(sessions.Find(session.Jid), session))
-        {
-            // The session ended while asking; SessionClosed may already have run.
-            _interested.TryRemove(session, out _);
-        }
+        // XEP-0191 §3.3: pushes go to the resources that retrieved the blocklist; kept in the session.
+        context.Session!.Features.Set(BlocklistInterest.Instance);
 
         var list = await blocklists.GetAsync(context.To, context.CancellationToken).ConfigureAwait(false);
         return IqReply.Result(Payload("blocklist", list.Items));
@@ -111,7 +106,7 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
         }
 
         Push(context.To, "block", items);
-        AnnounceUnavailable(context.To, items);
+        await AnnounceUnavailableAsync(context.To, items, context.CancellationToken).ConfigureAwait(false);
         return IqReply.Empty;
     }
 
@@ -132,10 +127,7 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
         var unblocked = items.Count == 0 ? (await blocklists.GetAsync(context.To, context.CancellationToken).ConfigureAwait(false)).Items : items;
         await blocklists.UnblockAsync(context.To, items.Count == 0 ? null : items, context.CancellationToken).ConfigureAwait(false);
         Push(context.To, "unblock", items);
-        if (_events is not null)
-        {
-            await _events.PublishAsync(new Unblocked(context.To, unblocked)).ConfigureAwait(false);
-        }
+        await events.PublishAsync(new Unblocked(context.To, unblocked)).ConfigureAwait(false);
 
         return IqReply.Empty;
     }
@@ -173,7 +165,7 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
     {
         foreach (var resource in sessions.Resources(account))
         {
-            if (_interested.ContainsKey(resource))
+            if (resource.Features.Get<BlocklistInterest>() is not null)
             {
                 var push = new Element("iq", Namespaces.Client)
                     .SetAttribute("type", "set")
@@ -187,10 +179,10 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
 
     /// <summary>
     /// XEP-0191 §3.3: a newly blocked contact is sent unavailable presence from each of the user's
-    /// available resources. Done for local contacts with bound resources; whether the contact was
-    /// allowed to see presence at all is the roster's knowledge, and unavailable tells nothing new.
+    /// available resources, by the server itself (so the block does not stop it). Whether the contact
+    /// was allowed to see presence at all is the roster's knowledge, and unavailable tells nothing new.
     /// </summary>
-    private void AnnounceUnavailable(Jid account, List<Jid> items)
+    private async ValueTask AnnounceUnavailableAsync(Jid account, List<Jid> items, CancellationToken cancellationToken)
     {
         var own = sessions.Resources(account).Where(r => r.IsAvailable).ToList();
         if (own.Count == 0)
@@ -198,6 +190,7 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
             return;
         }
 
+        var server = Origin.ServerOf(account);
         foreach (var item in items)
         {
             if (item.Local is null || item.Bare.Equals(account))
@@ -205,27 +198,18 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
                 continue;
             }
 
-            foreach (var contact in sessions.Resources(item.Bare))
+            foreach (var resource in own)
             {
-                if (contact.IsAvailable && (item.Resource is null || contact.Jid.Equals(item)))
-                {
-                    foreach (var resource in own)
-                    {
-                        contact.Send(new Element("presence", Namespaces.Client)
-                            .SetAttribute("from", resource.Jid.ToString())
-                            .SetAttribute("to", contact.Jid.ToString())
-                            .SetAttribute("type", "unavailable"));
-                    }
-                }
+                var unavailable = new Element("presence", Namespaces.Client)
+                    .SetAttribute("from", resource.Jid.ToString())
+                    .SetAttribute("to", item.ToString())
+                    .SetAttribute("type", "unavailable");
+                await delivery.SendAsync(server, unavailable, item, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async ValueTask OnSessionClosedAsync(SessionClosed closed)
-    {
-        _interested.TryRemove(closed.Session, out _);
-        await blocklists.ForgetIfOfflineAsync(closed.Session.Account).ConfigureAwait(false);
-    }
+    private ValueTask OnSessionClosedAsync(SessionClosed closed) => new(blocklists.ForgetIfOfflineAsync(closed.Session.Account));
 
     private static Element Payload(string name, IEnumerable<Jid> items)
     {
@@ -236,5 +220,10 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
         }
 
         return payload;
+    }
+
+    private sealed class BlocklistInterest
+    {
+        public static readonly BlocklistInterest Instance = new();
     }
 }

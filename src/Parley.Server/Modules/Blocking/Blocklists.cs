@@ -20,16 +20,6 @@ internal sealed class Blocklists(IBlocklistStore store, ISessionDirectory sessio
     public async ValueTask<Blocklist> GetAsync(Jid account, CancellationToken cancellationToken) =>
         _online.TryGetValue(account, out var list) ? list : new Blocklist(await store.GetAsync(account, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>
-    /// XEP-0191 §3.3: whether a stanza from <paramref name="sender"/> to <paramref name="recipient"/>
-    /// is cut off, in either direction: the sender's account blocks the recipient, or the
-    /// recipient's account blocks the sender. An account never blocks itself.
-    /// </summary>
-    public async ValueTask<bool> SeparateAsync(Jid sender, Jid recipient, CancellationToken cancellationToken) =>
-        !sender.Bare.Equals(recipient.Bare)
-        && ((await GetAsync(sender.Bare, cancellationToken).ConfigureAwait(false)).Matches(recipient)
-            || (await GetAsync(recipient.Bare, cancellationToken).ConfigureAwait(false)).Matches(sender));
-
     /// <summary>A resource was bound: keep the account's list in memory while it has any.</summary>
     public async Task LoadAsync(Jid account, CancellationToken cancellationToken)
     {

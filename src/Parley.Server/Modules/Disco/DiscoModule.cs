@@ -10,6 +10,8 @@ internal sealed class DiscoModule(IServiceProvider services) : IXmppModule
     // The dispatcher is built from every module, this one included, so it is looked up at query time.
     private ModuleDispatcher Dispatcher => (ModuleDispatcher)services.GetService(typeof(ModuleDispatcher))!;
 
+    private HostedDomains Domains => (HostedDomains)services.GetService(typeof(HostedDomains))!;
+
     public void Map(ModuleMap map)
     {
         map.Feature(Namespaces.DiscoInfo);
@@ -52,6 +54,18 @@ internal sealed class DiscoModule(IServiceProvider services) : IXmppModule
         return ValueTask.FromResult(IqReply.Result(query));
     }
 
-    private static ValueTask<IqReply> ItemsAsync(IqContext context) =>
-        ValueTask.FromResult(IqReply.Result(new Element("query", Namespaces.DiscoItems)));
+    /// <summary>XEP-0030 §4: the server lists the services it hosts (component domains); an account lists nothing.</summary>
+    private ValueTask<IqReply> ItemsAsync(IqContext context)
+    {
+        var query = new Element("query", Namespaces.DiscoItems);
+        if (context.Addressed == Addressed.Server && context.Payload.GetAttribute("node") is null)
+        {
+            foreach (var component in Domains.Components)
+            {
+                query.AddElement("item").SetAttribute("jid", component.Domain);
+            }
+        }
+
+        return ValueTask.FromResult(IqReply.Result(query));
+    }
 }

@@ -10,7 +10,7 @@ namespace Parley.Server.Modules.Messages;
 /// What is to be stored offline continues down the chain (the Offline module); when nothing takes
 /// it, the router answers service-unavailable, which §8.5.2.2.1 also allows.
 /// </summary>
-internal sealed class MessageModule(ISessionDirectory sessions) : IXmppModule
+internal sealed class MessageModule(ISessionDirectory sessions, StanzaDelivery delivery) : IXmppModule
 {
     public void Map(ModuleMap map) => map.Message(Addressed.Account | Addressed.Resource, HandleAsync);
 
@@ -49,7 +49,7 @@ internal sealed class MessageModule(ISessionDirectory sessions) : IXmppModule
                 Deliver(resources, message, 0);
                 break;
             case MessageAction.Bounce:
-                Unhandled.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
+                delivery.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
                 break;
             case MessageAction.StoreOffline:
                 return ValueTask.FromResult(Handling.Continue);

@@ -19,7 +19,7 @@ namespace Parley.Server.Modules.Offline;
 /// A message is removed only after it was queued on that session, so delivery is at least once:
 /// a crash between the two can repeat one. Storing and delivering for one account never interleave.
 /// </summary>
-internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessions, IOptions<ParleyOptions> options, TimeProvider time) : IXmppModule
+internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessions, StanzaDelivery delivery, IOptions<ParleyOptions> options, TimeProvider time) : IXmppModule
 {
     /// <summary>Messages read per round trip while delivering.</summary>
     private const int Batch = 100;
@@ -61,7 +61,7 @@ internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessi
             {
                 // RFC 6121 §8.5.2.2.1: what is not stored gets service-unavailable; without text it is the
                 // same answer an unknown account gets, so a full queue reveals nothing more.
-                Unhandled.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
+                delivery.Bounce(context.From, message, StanzaErrorCondition.ServiceUnavailable);
             }
             else if (MostAvailable(account) is { } session)
             {

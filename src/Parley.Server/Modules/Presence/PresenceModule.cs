@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Events;
@@ -13,83 +12,99 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Modules.Presence;
 
 /// <summary>
-/// RFC 6121 §4: a resource's availability and priority, broadcast to the account's own resources
-/// and to contacts subscribed to it ("from"/"both"); probes of the contacts it is subscribed to,
-/// answered here for local contacts; directed presence, remembered so that going offline reaches
-/// whoever was told of availability. Presence it sends to another account's resources bypasses the
-/// router, so it passes the XEP-0191 blocklists here (<see cref="SendAsync"/>). Presence for and
-/// probes of remote contacts leave through the remote router; presence from remote contacts
-/// (a sender whose domain is not hosted) is delivered like a local contact's.
+/// RFC 6121 §4. Sender side: a resource's availability and priority, broadcast to the account's own
+/// resources and to contacts subscribed to it ("from"/"both"), probes of the contacts it is
+/// subscribed to at initial presence, and directed presence remembered (per session) so that going
+/// offline reaches whoever was told of availability. Recipient side, whoever sent it (a local
+/// client, another domain, the server): presence for a bare JID reaches every available resource and
+/// for a full JID that resource; probes are answered for the contact when the prober is subscribed.
+/// Everything leaves through <see cref="StanzaDelivery"/>, which decides local or remote and applies
+/// XEP-0191 blocking.
 /// </summary>
-internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore rosters, HostedDomains domains, Blocklists blocklists, IRemoteRouter remote) : IXmppModule
+internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore rosters, StanzaDelivery delivery, EventBus events) : IXmppModule
 {
-    // RFC 6121 §4.6.3: per session, the JIDs that received directed available presence. Changed by
-    // the session's read loop and, once it has ended, by SessionClosed.
-    private readonly ConcurrentDictionary<ClientSession, HashSet<Jid>> _directed = new();
-
-    private ModuleEvents? _events;
-
     public void Map(ModuleMap map)
     {
-        _events = map.Events;
-        map.Presence(Addressed.Account | Addressed.Resource, HandleAsync);
+        map.Outgoing(StanzaKinds.Presence, Addressed.Account | Addressed.Resource | Addressed.Remote, SendingAsync);
+        map.Presence(Addressed.Account | Addressed.Resource, ReceivingAsync);
         map.On<SessionClosed>(OnSessionClosedAsync);
         map.On<Unblocked>(OnUnblockedAsync);
     }
 
-    private async ValueTask<Handling> HandleAsync(StanzaContext context)
+    /// <summary>Presence a local client sends: a broadcast is handled here; directed presence is remembered and delivered.</summary>
+    private async ValueTask<Handling> SendingAsync(StanzaContext context)
     {
         var type = Stanza.Type(context.Stanza);
-        if (type == "probe" && context.To is { } probed)
+        if (type is not (null or "unavailable") || context.From is not ClientSession from)
         {
-            // RFC 6121 §4.3.2: answered for the contact, only when the prober is subscribed.
-            await AnswerProbeAsync(probed.Bare, context.From, context.CancellationToken).ConfigureAwait(false);
-            return Handling.Done;
-        }
-
-        if (type is not (null or "unavailable"))
-        {
-            // Subscription stanzas are the roster module's (RFC 6121 §3); errors are dropped.
+            // Probes, subscription stanzas (the roster module's, RFC 6121 §3) and errors go on as they are.
             return Handling.Continue;
         }
 
         if (context.To is null)
         {
-            await BroadcastAsync(context.From, context.Stanza, type is null, context.CancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await DirectedAsync(context.From, context.Stanza, context.To, type is null, context.CancellationToken).ConfigureAwait(false);
+            await BroadcastAsync(from, context.Stanza, type is null, context.CancellationToken).ConfigureAwait(false);
+            return Handling.Done;
         }
 
-        return Handling.Done;
-    }
-
-    /// <summary>RFC 6121 §4.6: delivered to the addressee only, and remembered until unavailable.</summary>
-    private async ValueTask DirectedAsync(ClientSession from, Element presence, Jid to, bool available, CancellationToken cancellationToken)
-    {
-        if (!domains.Contains(from.Jid.Domain))
+        // RFC 6121 §4.6: directed presence goes to the addressee only, and is remembered until unavailable;
+        // §4.6.2: directed available presence before initial presence is not tracked.
+        var directed = from.Features.GetOrAdd(() => new DirectedPresence());
+        lock (directed)
         {
-            // From another server (RFC 6121 §4.4.3, §4.5.3): delivered; its server tracks what it sent.
-            await DeliverAsync(from.Jid, to, presence, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var recipients = _directed.GetOrAdd(from, _ => []);
-        lock (recipients)
-        {
-            // §4.6.2: directed available presence before initial presence is not tracked.
-            if (available && from.IsAvailable)
+            if (type is null && from.IsAvailable)
             {
-                recipients.Add(to);
+                directed.Recipients.Add(context.To);
             }
             else
             {
-                recipients.Remove(to);
+                directed.Recipients.Remove(context.To);
             }
         }
 
-        await DeliverAsync(from.Jid, to, presence, cancellationToken).ConfigureAwait(false);
+        return Handling.Continue;
+    }
+
+    /// <summary>
+    /// RFC 6121 §8.5.2.1.2 / §8.5.3.2.3 on the recipient side: to a bare JID every available resource,
+    /// to a full JID that resource only; a probe is answered (§4.3.2).
+    /// </summary>
+    private async ValueTask<Handling> ReceivingAsync(StanzaContext context)
+    {
+        var type = Stanza.Type(context.Stanza);
+        if (type == "probe")
+        {
+            await AnswerProbeAsync(context.To!.Bare, context.From, context.CancellationToken).ConfigureAwait(false);
+            return Handling.Done;
+        }
+
+        if (type is not (null or "unavailable") && !(type == "error" && context.From.IsServerItself))
+        {
+            // Subscription stanzas are the roster module's (RFC 6121 §3); errors are dropped, but
+            // for those the server itself answers with (a refused subscription request).
+            return Handling.Continue;
+        }
+
+        var to = context.To!;
+        if (to.Resource is not null)
+        {
+            if (sessions.Find(to) is { } target)
+            {
+                await delivery.DeliverAsync(context.From, context.Stanza, target, context.CancellationToken).ConfigureAwait(false);
+            }
+
+            return Handling.Done;
+        }
+
+        foreach (var resource in sessions.Resources(to))
+        {
+            if (resource.IsAvailable)
+            {
+                await delivery.DeliverAsync(context.From, context.Stanza, resource, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return Handling.Done;
     }
 
     /// <summary>
@@ -110,6 +125,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
 
         foreach (var resource in sessions.Resources(from.Account))
         {
+            // One's own resources: no policy stands between them.
             if (resource.IsAvailable || ReferenceEquals(resource, from))
             {
                 resource.Send(presence);
@@ -130,7 +146,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
             {
                 // A contact's resources get the broadcast; directed presence to them adds nothing.
                 told?.RemoveWhere(j => j.Bare.Equals(item.Contact));
-                await DeliverAsync(from.Jid, item.Contact, presence, cancellationToken).ConfigureAwait(false);
+                await delivery.SendAsync(from, presence, item.Contact, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -138,7 +154,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         {
             foreach (var recipient in told)
             {
-                await DeliverAsync(from.Jid, recipient, presence, cancellationToken).ConfigureAwait(false);
+                await delivery.SendAsync(from, presence, recipient, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -149,38 +165,32 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
             {
                 if (item.State.HasTo)
                 {
-                    await AnswerProbeAsync(item.Contact, from, cancellationToken).ConfigureAwait(false);
+                    await ProbeAsync(from, item.Contact, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (_events is not null)
-            {
-                await _events.PublishAsync(new InitialPresence(from)).ConfigureAwait(false);
-            }
+            await events.PublishAsync(new InitialPresence(from)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// RFC 6121 §4.3.1: a probe from the account's bare JID. A local contact's answer comes back to
+    /// the probing resource (the probe's origin), a remote contact's server answers the bare JID.
+    /// </summary>
+    private ValueTask ProbeAsync(ClientSession prober, Jid contact, CancellationToken cancellationToken)
+    {
+        var probe = new Element("presence", Namespaces.Client)
+            .SetAttribute("from", prober.Account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", "probe");
+        return delivery.SendAsync(prober, probe, contact, cancellationToken);
     }
 
     /// <summary>
     /// RFC 6121 §4.3.2 for a local contact: the last available presence of each of its available
     /// resources, or unavailable when it has none; nothing unless the contact's roster grants the
-    /// prober a subscription. A remote contact is sent a probe from the account's bare JID (§4.3.1)
-    /// and its server answers. XEP-0191 §3.3: nothing passes a block between a contact's resource
-    /// and the prober, either way.
+    /// prober a subscription. XEP-0191 §3.3: the delivery drops what a block stands between.
     /// </summary>
-    private async ValueTask AnswerProbeAsync(Jid contact, ClientSession prober, CancellationToken cancellationToken)
+    private async ValueTask AnswerProbeAsync(Jid contact, Origin prober, CancellationToken cancellationToken)
     {
-        if (!domains.Contains(contact.Domain))
-        {
-            if (domains.Contains(prober.Jid.Domain))
-            {
-                var probe = new Element("presence", Namespaces.Client)
-                    .SetAttribute("from", prober.Account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", "probe");
-                remote.Send(probe, prober.Account, contact);
-            }
-
-            return;
-        }
-
         if (await rosters.FindAsync(contact, prober.Account, cancellationToken).ConfigureAwait(false) is not { State.HasFrom: true })
         {
             return;
@@ -191,7 +201,7 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
         {
             if (resource.Presence is { } presence)
             {
-                await SendAsync(resource.Jid, prober, presence.Clone().SetAttribute("to", prober.Jid.ToString()), cancellationToken).ConfigureAwait(false);
+                await delivery.SendAsync(resource, presence.Clone().SetAttribute("to", prober.Jid.ToString()), prober.Jid, cancellationToken).ConfigureAwait(false);
                 answered = true;
             }
         }
@@ -202,69 +212,20 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
                 .SetAttribute("from", contact.ToString())
                 .SetAttribute("to", prober.Jid.ToString())
                 .SetAttribute("type", "unavailable");
-            await SendAsync(contact, prober, unavailable, cancellationToken).ConfigureAwait(false);
+            await delivery.SendAsync(Origin.Server(contact), unavailable, prober.Jid, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private HashSet<Jid>? TakeDirected(ClientSession from)
+    private static HashSet<Jid>? TakeDirected(ClientSession from)
     {
-        if (!_directed.TryRemove(from, out var recipients))
+        if (from.Features.Take<DirectedPresence>() is not { } directed)
         {
             return null;
         }
 
-        lock (recipients)
+        lock (directed)
         {
-            return [.. recipients];
-        }
-    }
-
-    /// <summary>
-    /// RFC 6121 §8.5.2.1.2 / §8.5.3.2.3: to a bare JID every available resource, to a full JID that
-    /// resource only; to another domain through the remote router, addressed (§4.2.2: the user's
-    /// server stamps 'to' with each contact's JID).
-    /// </summary>
-    private async ValueTask DeliverAsync(Jid from, Jid to, Element presence, CancellationToken cancellationToken)
-    {
-        if (!domains.Contains(to.Domain))
-        {
-            if (domains.Contains(from.Domain))
-            {
-                remote.Send(presence.Clone().SetAttribute("from", from.ToString()).SetAttribute("to", to.ToString()), from, to);
-            }
-
-            return;
-        }
-
-        if (to.Resource is not null)
-        {
-            if (sessions.Find(to) is { } target)
-            {
-                await SendAsync(from, target, presence, cancellationToken).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        foreach (var resource in sessions.Resources(to))
-        {
-            if (resource.IsAvailable)
-            {
-                await SendAsync(from, resource, presence, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// XEP-0191 §3.3: the one way presence reaches another account's resource. It never passes the
-    /// router's filter, so it is checked here against both accounts' blocklists: a blocked contact
-    /// gets none of the user's presence, and the user none of the contact's.
-    /// </summary>
-    private async ValueTask SendAsync(Jid from, ClientSession recipient, Element presence, CancellationToken cancellationToken)
-    {
-        if (!await blocklists.SeparateAsync(from, recipient.Jid, cancellationToken).ConfigureAwait(false))
-        {
-            recipient.Send(presence);
+            return [.. directed.Recipients];
         }
     }
 
@@ -295,12 +256,12 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
             {
                 if (item.State.HasFrom && resource.Presence is { } presence)
                 {
-                    await DeliverAsync(resource.Jid, item.Contact, presence, CancellationToken.None).ConfigureAwait(false);
+                    await delivery.SendAsync(resource, presence, item.Contact, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 if (item.State.HasTo)
                 {
-                    await AnswerProbeAsync(item.Contact, resource, CancellationToken.None).ConfigureAwait(false);
+                    await ProbeAsync(resource, item.Contact, CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
@@ -316,12 +277,16 @@ internal sealed class PresenceModule(ISessionDirectory sessions, IRosterStore ro
                 .SetAttribute("type", "unavailable");
             await BroadcastAsync(closed.Session, unavailable, available: false, CancellationToken.None).ConfigureAwait(false);
         }
-
-        _directed.TryRemove(closed.Session, out _);
     }
 
     /// <summary>RFC 6121 §4.7.2.3: an integer from -128 to 127; absent or invalid means 0.</summary>
     private static int ParsePriority(Element presence) =>
         int.TryParse(presence.ChildText("priority", Namespaces.Client), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p)
         && p is >= -128 and <= 127 ? p : 0;
+
+    /// <summary>RFC 6121 §4.6.3: the JIDs a session sent directed available presence to; kept in the session.</summary>
+    private sealed class DirectedPresence
+    {
+        public HashSet<Jid> Recipients { get; } = [];
+    }
 }

@@ -48,6 +48,12 @@ internal sealed class RegisterModule(AccountService accounts, ISessionDirectory 
     {
         var query = context.Payload;
         var password = query.ChildText("password", Namespaces.Register);
+        if (context.From is { } origin && origin.Kind != Sessions.OriginKind.LocalSession)
+        {
+            // Accounts are created and changed by this server's own clients only, never over federation.
+            return IqReply.Fail(StanzaErrorCondition.Forbidden);
+        }
+
         if (context.Session is not { } session)
         {
             return await CreateAsync(context, query.ChildText("username", Namespaces.Register), password).ConfigureAwait(false);

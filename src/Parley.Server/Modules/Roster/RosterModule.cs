@@ -15,7 +15,7 @@ namespace Parley.Server.Modules.Roster;
 /// RFC 6121 §2 (jabber:iq:roster get/set/remove, pushes, versioning) and §3 (subscription
 /// stanzas from local accounts, pending requests redelivered at login).
 /// </summary>
-internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions, HostedDomains domains, IOptions<ParleyOptions> options) : IXmppModule
+internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions, StanzaDelivery delivery, IOptions<ParleyOptions> options) : IXmppModule
 {
     /// <summary>RFC 6121 §2.3.3 leaves the name/group limit to the server; 1023 bytes matches a JID part.</summary>
     internal const int MaxTextBytes = 1023;
@@ -24,13 +24,9 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
     {
         map.Iq("get", "query", RosterXml.Namespace, Addressed.Account, GetAsync);
         map.Iq("set", "query", RosterXml.Namespace, Addressed.Account, SetAsync);
-        map.Presence(Addressed.Account | Addressed.Resource | Addressed.Remote, HandleSubscriptionAsync);
+        map.Outgoing(StanzaKinds.Presence, Addressed.Account | Addressed.Resource | Addressed.Remote, SendingSubscriptionAsync);
+        map.Presence(Addressed.Account | Addressed.Resource, ReceivingSubscriptionAsync);
         map.On<InitialPresence>(e => new ValueTask(subscriptions.ResendPendingAsync(e.Session, CancellationToken.None)));
-        map.On<SessionClosed>(e =>
-        {
-            rosters.Forget(e.Session);
-            return ValueTask.CompletedTask;
-        });
         map.StreamFeature(StreamStage.PostAuthentication, _ => new Element("ver", RosterXml.VersioningFeature));
         map.StreamFeature(StreamStage.PostAuthentication, _ => new Element("sub", RosterXml.PreApprovalFeature));
     }
@@ -43,7 +39,7 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
             return IqReply.Fail(StanzaErrorCondition.Forbidden);
         }
 
-        rosters.MarkInterested(session);
+        Rosters.MarkInterested(session);
         var roster = await rosters.Store.GetAsync(session.Account, context.CancellationToken).ConfigureAwait(false);
         var version = roster.Version.ToString(CultureInfo.InvariantCulture);
         if (context.Payload.GetAttribute("ver") == version)
@@ -186,27 +182,14 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
         && await rosters.Store.CountAsync(account, cancellationToken).ConfigureAwait(false) >= options.Value.Limits.MaxRosterItems;
 
     /// <summary>
-    /// RFC 6121 §3: subscription stanzas from a local account, to a local contact (both sides
-    /// applied here) or a remote one (the account's side here; the stanza leaves through the remote router).
+    /// RFC 6121 §3, sender side: a subscription stanza a local client sends, to a contact anywhere: the
+    /// account's side is applied here, then the stanza leaves for the contact (whose side its server applies).
     /// </summary>
-    private async ValueTask<Handling> HandleSubscriptionAsync(StanzaContext context)
+    private async ValueTask<Handling> SendingSubscriptionAsync(StanzaContext context)
     {
         if (RosterXml.ParseStanzaType(Stanza.Type(context.Stanza)) is not { } kind)
         {
             return Handling.Continue;
-        }
-
-        if (!domains.Contains(context.From.Jid.Domain))
-        {
-            // From a remote contact's server (RFC 6121 §3.1.3, §3.1.6, §3.2.3, §3.3.3): the local
-            // account's inbound side, with the stanza stamped with the contact's bare JID.
-            if (context.To is { Local: not null } to)
-            {
-                var stanza = context.Stanza.SetAttribute("from", context.From.Account.ToString()).SetAttribute("to", to.Bare.ToString());
-                await subscriptions.ReceiveAsync(to.Bare, context.From.Account, kind, stanza, context.CancellationToken).ConfigureAwait(false);
-            }
-
-            return Handling.Done;
         }
 
         // RFC 6121 §3.1.1: a subscription is addressed to a bare JID; a resource is ignored.
@@ -220,11 +203,33 @@ internal sealed class RosterModule(Rosters rosters, Subscriptions subscriptions,
             && await IsFullAsync(context.From.Account, contact, context.CancellationToken).ConfigureAwait(false))
         {
             // A request or pre-approval would add an item past Limits:MaxRosterItems.
-            context.From.Send(Stanza.ErrorReply(context.Stanza, StanzaError.Of(StanzaErrorCondition.NotAllowed, "The roster is full.")));
+            delivery.Reply(context.From, Stanza.ErrorReply(context.Stanza, StanzaError.Of(StanzaErrorCondition.NotAllowed, "The roster is full.")));
             return Handling.Done;
         }
 
         await subscriptions.SendAsync(context.From.Account, contact, kind, context.Stanza, context.CancellationToken).ConfigureAwait(false);
+        return Handling.Done;
+    }
+
+    /// <summary>
+    /// RFC 6121 §3.1.3, §3.1.6, §3.2.3, §3.3.3, recipient side: a subscription stanza for a local
+    /// account, from another domain or generated for a local contact: the account's inbound side,
+    /// with the stanza stamped with the contact's bare JID ('from' as the sender's server checked it).
+    /// </summary>
+    private async ValueTask<Handling> ReceivingSubscriptionAsync(StanzaContext context)
+    {
+        if (RosterXml.ParseStanzaType(Stanza.Type(context.Stanza)) is not { } kind)
+        {
+            return Handling.Continue;
+        }
+
+        if (Jid.TryParse(context.Stanza.GetAttribute("from"), out var from))
+        {
+            var account = context.To!.Bare;
+            var stanza = context.Stanza.SetAttribute("from", from.Bare.ToString()).SetAttribute("to", account.ToString());
+            await subscriptions.ReceiveAsync(account, from.Bare, kind, stanza, context.CancellationToken).ConfigureAwait(false);
+        }
+
         return Handling.Done;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Parley.Server.Sessions;
 using Parley.Xmpp.Addressing;
@@ -17,16 +16,12 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, Pe
     // rarely share a stripe. Never held while another account's lock is taken.
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
-    // RFC 6121 §2.1.6: "interested" resources requested the roster during this session.
-    private readonly ConcurrentDictionary<ClientSession, byte> _interested = new();
-
     private long _pushId;
 
     public IRosterStore Store => store;
 
-    public void MarkInterested(ClientSession session) => _interested.TryAdd(session, 0);
-
-    public void Forget(ClientSession session) => _interested.TryRemove(session, out _);
+    /// <summary>RFC 6121 §2.1.6: an "interested" resource requested the roster during this session; kept in the session.</summary>
+    public static void MarkInterested(ClientSession session) => session.Features.Set(RosterInterest.Instance);
 
     public async Task<IDisposable> LockAsync(Jid account, CancellationToken cancellationToken)
     {
@@ -80,7 +75,7 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, Pe
     {
         foreach (var resource in sessions.Resources(account))
         {
-            if (_interested.ContainsKey(resource))
+            if (resource.Features.Get<RosterInterest>() is not null)
             {
                 var query = RosterXml.Query(version);
                 addItem(query);
@@ -88,6 +83,11 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, Pe
                 resource.Send(RosterXml.Push(resource.Jid.ToString(), id, query));
             }
         }
+    }
+
+    private sealed class RosterInterest
+    {
+        public static readonly RosterInterest Instance = new();
     }
 
     private sealed class Release(SemaphoreSlim gate) : IDisposable

@@ -1,4 +1,3 @@
-using Parley.Server.Modules.Blocking;
 using Parley.Server.Routing;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
@@ -10,13 +9,13 @@ namespace Parley.Server.Modules.Roster;
 
 /// <summary>
 /// RFC 6121 §3 for local accounts: an account's subscription stanza changes its own state
-/// (outbound, Appendix A.2), then the contact's (inbound, Appendix A.3), with the deliveries,
-/// auto-replies and presence exchanges each side's transition calls for. What it delivers itself
-/// bypasses the router's filter, so it passes the XEP-0191 blocklists here (state still changes).
-/// For a remote contact only the local side is applied; what the contact must hear (presence,
-/// automatic answers) leaves through the remote router and its server applies the other side.
+/// (outbound, Appendix A.2); the stanza then leaves through <see cref="StanzaDelivery"/> for the
+/// contact, whose side (inbound, Appendix A.3) the contact's server applies — this one, through the
+/// roster module's recipient side, when the contact is local. Subscription stanzas are sent as the
+/// server itself, so a XEP-0191 block never stops the state change on either side; what reaches
+/// resources (the stanzas, the presence that follows) passes the blocklists at delivery.
 /// </summary>
-internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, HostedDomains domains, Blocklists blocklists, IRemoteRouter remote)
+internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions, StanzaDelivery delivery)
 {
     /// <summary>
     /// The account sends a subscription stanza to the contact (original: the client's stanza, for
@@ -31,15 +30,8 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
             // RFC 6121 §3.1.2: the user's server stamps the bare JID and keeps the children (status).
             var routed = original?.Clone() ?? new Element("presence", Namespaces.Client);
             routed.SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", RosterXml.StanzaTypeName(kind));
-            if (domains.Contains(contact.Domain))
-            {
-                await ReceiveAsync(contact, account, kind, routed, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // Queued on the stream to the contact's server ahead of the presence below.
-                remote.Send(routed, account, contact);
-            }
+            // Applied by a local contact's roster, or queued on the stream to the contact's server, ahead of the presence below.
+            await delivery.SendAsync(Origin.ServerOf(account), routed, contact, cancellationToken).ConfigureAwait(false);
         }
 
         // RFC 6121 §3.1.5 and §3.2.2: presence (or unavailable) follows the subscribed (or
@@ -47,7 +39,7 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
         await ExchangePresenceAsync(account, contact, before, outcome.State, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The local account receives a subscription stanza from the contact (local, or remote through federation).</summary>
+    /// <summary>The local account receives a subscription stanza from the contact (local or remote; the roster module's recipient side).</summary>
     public async Task ReceiveAsync(Jid account, Jid contact, SubscriptionStanza kind, Element stanza, CancellationToken cancellationToken)
     {
         var status = kind == SubscriptionStanza.Subscribe ? stanza.ChildText("status", Namespaces.Client) ?? "" : null;
@@ -56,14 +48,7 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
         {
             // Presence errors are the stanza's answer (RFC 6120 §8.3); the sender learns it was not kept.
             var error = Stanza.ErrorReply(stanza, StanzaError.Of(StanzaErrorCondition.PolicyViolation, "Too many subscription requests are pending."));
-            if (domains.Contains(contact.Domain))
-            {
-                await DeliverToAvailableAsync(account, contact, error, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                remote.Send(error, account, contact);
-            }
+            await delivery.SendAsync(Origin.ServerOf(account), error, contact, cancellationToken).ConfigureAwait(false);
 
             return;
         }
@@ -80,14 +65,7 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
             // RFC 6121 §3.1.3 (already subscribed) and §3.4.2 (pre-approved): the server answers.
             var reply = new Element("presence", Namespaces.Client)
                 .SetAttribute("from", account.ToString()).SetAttribute("to", contact.ToString()).SetAttribute("type", "subscribed");
-            if (domains.Contains(contact.Domain))
-            {
-                await ReceiveAsync(contact, account, SubscriptionStanza.Subscribed, reply, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                remote.Send(reply, account, contact);
-            }
+            await delivery.SendAsync(Origin.ServerOf(account), reply, contact, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -96,12 +74,6 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     {
         foreach (var (contact, status) in await rosters.Store.PendingAsync(session.Account, cancellationToken).ConfigureAwait(false))
         {
-            if (await blocklists.SeparateAsync(contact, session.Jid, cancellationToken).ConfigureAwait(false))
-            {
-                // XEP-0191 §3.3: kept pending, but not shown while either side blocks the other.
-                continue;
-            }
-
             var request = new Element("presence", Namespaces.Client)
                 .SetAttribute("from", contact.ToString()).SetAttribute("to", session.Account.ToString()).SetAttribute("type", "subscribe");
             if (status.Length > 0)
@@ -109,7 +81,8 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
                 request.AddElement("status").AddText(status);
             }
 
-            session.Send(request);
+            // XEP-0191 §3.3: kept pending, but not shown while either side blocks the other (the delivery checks).
+            await delivery.DeliverAsync(Origin.Server(contact), request, session, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -124,8 +97,6 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
             return;
         }
 
-        var local = domains.Contains(contact.Domain);
-
         foreach (var resource in sessions.Resources(account))
         {
             if (resource.Presence is not { } presence)
@@ -137,14 +108,7 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
                 ? presence.Clone()
                 : new Element("presence", Namespaces.Client).SetAttribute("from", resource.Jid.ToString()).SetAttribute("type", "unavailable");
             sent.SetAttribute("to", contact.ToString());
-            if (local)
-            {
-                await DeliverToAvailableAsync(resource.Jid, contact, sent, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                remote.Send(sent.SetAttribute("from", resource.Jid.ToString()), resource.Jid, contact);
-            }
+            await delivery.SendAsync(resource, sent, contact, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -152,9 +116,9 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     {
         foreach (var resource in sessions.Resources(account))
         {
-            if (resource.IsAvailable && !await blocklists.SeparateAsync(from, resource.Jid, cancellationToken).ConfigureAwait(false))
+            if (resource.IsAvailable)
             {
-                resource.Send(stanza);
+                await delivery.DeliverAsync(Origin.Server(from), stanza, resource, cancellationToken).ConfigureAwait(false);
             }
         }
     }

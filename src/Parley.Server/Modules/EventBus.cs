@@ -3,11 +3,12 @@ using System.Collections.Frozen;
 namespace Parley.Server.Modules;
 
 /// <summary>
-/// The typed events modules raise and handle (<see cref="ModuleMap.On{TEvent}"/>). Modules keep
-/// the instance <see cref="ModuleMap.Events"/> gives them to publish; handlers are frozen in once
-/// every module has declared its own.
+/// The one way typed events travel between the core and modules: publishers take it by injection,
+/// subscribers declare their handlers in <see cref="IXmppModule.Map"/> (<see cref="ModuleMap.On{TEvent}"/>),
+/// and the handlers are frozen in when the module tables are built. Events are records in
+/// Modules/Events, never strings.
 /// </summary>
-internal sealed class ModuleEvents
+internal sealed class EventBus
 {
     private FrozenDictionary<Type, Func<object, ValueTask>[]> _handlers = FrozenDictionary<Type, Func<object, ValueTask>[]>.Empty;
 
