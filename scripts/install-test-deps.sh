@@ -7,6 +7,9 @@
 #     server) and dnsmasq-base (that DNS server, run in the foreground by the tests).
 #   - Debian's go-sendxmpp (the go-xmpp library: whitespace before a restarted stream's declaration);
 #   - afl++, which scripts/fuzz.sh drives (the sharpfuzz tool comes from .config/dotnet-tools.json).
+#   - Debian's postgresql, whose initdb/pg_ctl the storage tests use to run a throwaway server of
+#     their own on a free loopback port (tests/Parley.Server.Tests/Storage/PostgresServer.cs); the
+#     package's own cluster is never started or used.
 # Steps already satisfied are skipped so that a second run is fast.
 set -euo pipefail
 
@@ -22,7 +25,7 @@ fi
 
 # Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
 missing=()
-for package in python3-slixmpp go-sendxmpp prosody lua-unbound dnsmasq-base afl++; do
+for package in python3-slixmpp go-sendxmpp prosody lua-unbound dnsmasq-base afl++ postgresql; do
     if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi

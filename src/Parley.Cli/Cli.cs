@@ -20,6 +20,7 @@ internal static class Cli
         Usage:
           parley serve [options]          run the server (parley serve --help)
           parley user COMMAND [options]   add, passwd, remove or list accounts (parley user --help)
+          parley storage COMMAND ...      copy between databases, back up SQLite (parley storage --help)
           parley bench MODE [options]     load generator and floor relay (parley bench --help)
           parley --version                print the version
           parley --help                   print this help
@@ -51,6 +52,8 @@ internal static class Cli
                     return await ServeCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 case "user":
                     return await UserCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
+                case "storage":
+                    return await StorageCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 case "bench":
                     return await BenchCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false);
                 default:

@@ -11,6 +11,11 @@ internal static class ConfigurationArguments
           --config FILE      JSON configuration file (keys as in docs/configuration.md)
           --data DIR         data folder (DataDirectory; default ./data)
           --domain NAME      a hosted domain (Domains; repeatable; default localhost)
+          --storage-provider sqlite|postgresql
+                             the database engine (Storage:Provider; default sqlite)
+          --storage-connection STRING
+                             its connection string (Storage:ConnectionString; default
+                             DATA/parley.db for SQLite; required for PostgreSQL)
         """;
 
     public static readonly IReadOnlyDictionary<string, OptionKind> Options = new Dictionary<string, OptionKind>(StringComparer.Ordinal)
@@ -19,6 +24,8 @@ internal static class ConfigurationArguments
         ["--config"] = OptionKind.Value,
         ["--data"] = OptionKind.Value,
         ["--domain"] = OptionKind.List,
+        ["--storage-provider"] = OptionKind.Value,
+        ["--storage-connection"] = OptionKind.Value,
     };
 
     /// <summary>The shared options plus a command's own.</summary>
@@ -39,6 +46,16 @@ internal static class ConfigurationArguments
         if (arguments.Value("--data") is { } data)
         {
             overrides[nameof(ParleyOptions.DataDirectory)] = data;
+        }
+
+        if (arguments.Value("--storage-provider") is { } provider)
+        {
+            overrides["Storage:Provider"] = provider;
+        }
+
+        if (arguments.Value("--storage-connection") is { } connection)
+        {
+            overrides["Storage:ConnectionString"] = connection;
         }
 
         AddList(overrides, nameof(ParleyOptions.Domains), arguments.Values("--domain"));

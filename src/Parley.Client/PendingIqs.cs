@@ -1,26 +1,30 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using System.Security.Cryptography;
+using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Client;
 
 /// <summary>
-/// IQ requests awaiting their result or error, matched by id (RFC 6120 §8.2.3). The read loop
-/// completes them; a closed stream fails them all.
+/// IQ requests awaiting their result or error, matched by id and by the entity expected to answer
+/// (RFC 6120 §8.2.3, <see cref="IqResponder"/>). Ids are random, so an entity that sees none of the
+/// client's requests cannot guess one. The read loop completes them; a closed stream fails them all.
 /// </summary>
 internal sealed class PendingIqs
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<Element>> _pending = new(StringComparer.Ordinal);
-    private long _nextId;
+    private readonly ConcurrentDictionary<string, (TaskCompletionSource<Element> Answer, IqResponder From)> _pending = new(StringComparer.Ordinal);
     private Exception? _closed;
 
-    /// <summary>A fresh id, unique within this client's streams.</summary>
-    public string NextId() => "q" + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+    /// <summary>A fresh id: 128 random bits, unpredictable and unique within this client's streams.</summary>
+    public static string NextId() => "q" + RandomNumberGenerator.GetHexString(32, lowercase: true);
 
-    public TaskCompletionSource<Element> Register(string id)
+    /// <param name="id">The request's id.</param>
+    /// <param name="to">The request's 'to' attribute.</param>
+    /// <param name="self">The client's bound full JID.</param>
+    public TaskCompletionSource<Element> Register(string id, string? to, Jid? self)
     {
         var answer = new TaskCompletionSource<Element>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.TryAdd(id, answer))
+        if (!_pending.TryAdd(id, (answer, IqResponder.For(to, self))))
         {
             throw new InvalidOperationException($"An IQ with id '{id}' is already awaiting its answer.");
         }
@@ -36,16 +40,20 @@ internal sealed class PendingIqs
 
     public void Forget(string id) => _pending.TryRemove(id, out _);
 
-    /// <summary>Completes the request this result or error answers; false when it answers none.</summary>
+    /// <summary>
+    /// Completes the request this result or error answers; false when it answers none, or comes from
+    /// an entity the request was not sent to (the request keeps waiting for the real answer).
+    /// </summary>
     public bool TryComplete(Element iq)
     {
         var id = iq.GetAttribute("id");
-        if (id is null || !_pending.TryRemove(id, out var answer))
+        if (id is null || !_pending.TryGetValue(id, out var pending) || !pending.From.Matches(iq.GetAttribute("from"))
+            || !_pending.TryRemove(new KeyValuePair<string, (TaskCompletionSource<Element>, IqResponder)>(id, pending)))
         {
             return false;
         }
 
-        answer.TrySetResult(iq);
+        pending.Answer.TrySetResult(iq);
         return true;
     }
 
@@ -54,9 +62,9 @@ internal sealed class PendingIqs
         Volatile.Write(ref _closed, reason);
         foreach (var id in _pending.Keys)
         {
-            if (_pending.TryRemove(id, out var answer))
+            if (_pending.TryRemove(id, out var pending))
             {
-                answer.TrySetException(reason);
+                pending.Answer.TrySetException(reason);
             }
         }
     }

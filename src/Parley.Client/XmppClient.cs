@@ -163,7 +163,8 @@ public sealed class XmppClient : IAsyncDisposable
 
     /// <summary>
     /// Sends an IQ get or set and returns the server's answer: the type='result' or type='error'
-    /// IQ with the same id (an id is assigned when missing). Throws <see cref="TimeoutException"/>
+    /// IQ with the same id (a random one is assigned when missing) from the entity it was sent to
+    /// (RFC 6120 §8.2.3; without 'to', from the client's server for its account). Throws <see cref="TimeoutException"/>
     /// after <see cref="XmppClientOptions.IqTimeout"/>, or the stream's end reason if it closes first.
     /// </summary>
     public async Task<Element> SendIqAsync(Element iq, CancellationToken cancellationToken = default)
@@ -177,11 +178,11 @@ public sealed class XmppClient : IAsyncDisposable
         var id = iq.GetAttribute("id");
         if (id is null)
         {
-            id = _iqs.NextId();
+            id = PendingIqs.NextId();
             iq.SetAttribute("id", id);
         }
 
-        var answer = _iqs.Register(id);
+        var answer = _iqs.Register(id, iq.GetAttribute("to"), Jid);
         try
         {
             await SendAsync(iq, cancellationToken).ConfigureAwait(false);

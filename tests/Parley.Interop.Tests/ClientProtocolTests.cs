@@ -55,6 +55,75 @@ public sealed class ClientProtocolTests
     }
 
     // RFC 6120 §8.2.3: the answer is matched by id, and does not reach the stanza queue.
+    // Issue 11 item 6: an answer with the right id from an entity the request was not sent to is a
+    // forgery (any JID that can reach the client can send one); it completes nothing and reaches the
+    // stanza queue, and the real answer still completes the request.
+    [Theory]
+    [Trait("Conformance", "RFC 6120 §8.2.3 §8.1.2.1")]
+    [InlineData("bob@localhost/x", "mallory@evil.example", "bob@localhost/x")]
+    [InlineData("bob@localhost/x", "bob@localhost", "BOB@localhost/x")]
+    [InlineData("bob@localhost", "bob@localhost/x", "bob@localhost")]
+    [InlineData("remote.example", "mallory@remote.example", "remote.example")]
+    [InlineData(null, "mallory@evil.example", null)]
+    [InlineData(null, "localhost.evil", "alice@localhost")]
+    [InlineData("alice@localhost", "bob@localhost", null)]
+    [InlineData("alice@localhost", "alice@localhost/other", "alice@localhost/phone")]
+    [InlineData("localhost", "alice@localhost", "localhost")]
+    public async Task An_answer_from_another_entity_than_the_addressee_is_not_taken_for_the_answer(string? to, string forgedFrom, string? realFrom)
+    {
+        await using var server = new ScriptedServer();
+        await using var client = new XmppClient(Options(server.Port));
+        var connecting = client.ConnectAsync();
+        await server.LogInAsync(FullJid);
+        await connecting;
+
+        var request = new Element("iq", Namespaces.Client).SetAttribute("type", "get");
+        if (to is not null)
+        {
+            request.SetAttribute("to", to);
+        }
+
+        request.AddElement("query", Namespaces.DiscoInfo);
+        var answering = client.SendIqAsync(request);
+        var id = (await server.ReadElementAsync()).GetAttribute("id");
+        var from = realFrom is null ? "" : $" from='{realFrom}'";
+        await server.WriteAsync($"<iq type='result' from='{forgedFrom}' id='{id}'><query xmlns='{Namespaces.DiscoInfo}'><feature var='forged'/></query></iq>"
+            + $"<iq type='result'{from} id='{id}'><query xmlns='{Namespaces.DiscoInfo}'/></iq>");
+
+        var answer = await answering;
+        Assert.Equal(realFrom, answer.GetAttribute("from"));
+        Assert.Null(answer.Child("query", Namespaces.DiscoInfo)!.Child("feature", Namespaces.DiscoInfo));
+        var forged = await client.ReadStanzaAsync();
+        Assert.Equal(forgedFrom, forged!.GetAttribute("from"));
+    }
+
+    // Issue 11 item 6: ids the client assigns are random, not a counter another entity could guess.
+    [Fact]
+    public async Task Assigned_iq_ids_are_unpredictable()
+    {
+        await using var server = new ScriptedServer();
+        await using var client = new XmppClient(Options(server.Port));
+        var connecting = client.ConnectAsync();
+        await server.LogInAsync(FullJid);
+        await connecting;
+
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var request = new Element("iq", Namespaces.Client).SetAttribute("type", "get").SetAttribute("to", "localhost");
+            request.AddElement("ping", Namespaces.Ping);
+            var answering = client.SendIqAsync(request);
+            var id = (await server.ReadElementAsync()).GetAttribute("id")!;
+            await server.WriteAsync($"<iq type='result' from='localhost' id='{id}'/>");
+            await answering;
+            ids.Add(id);
+        }
+
+        // 128 random bits each, as hex after a one-letter prefix.
+        Assert.All(ids, id => Assert.Matches("^q[0-9a-f]{32}$", id));
+        Assert.NotEqual(ids[0], ids[1]);
+    }
+
     [Fact]
     [Trait("Conformance", "RFC 6120 §8.2.3")]
     public async Task Iq_answers_are_matched_by_id()

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Parley.Server.Hosting;
+using Parley.Server.Storage;
 
 namespace Parley.Cli.Commands;
 
@@ -64,6 +65,9 @@ internal static class ServeCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+        // The database first, outside the host: an unusable one (unreachable, credentials refused,
+        // schema too new) is then one line from Cli. The host's own start finds the schema current.
+        await host.Services.GetRequiredService<SqlDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         var endpoints = host.Services.GetRequiredService<ListenerEndpoints>();
         try
         {

@@ -11,6 +11,7 @@ namespace Parley.Server.Connections;
 internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connection, bool directTls) : IStreamRole
 {
     private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, directTls);
+    private readonly ClientIdlePolicy _idle = new(server.Connections, connection);
     private ClientSession? _session;
 
     public string Kind => directTls ? "c2s-tls" : "c2s";
@@ -46,7 +47,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     }
 
     public Task<(SslStream Stream, TlsState State)> AuthenticateTlsAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
-        server.Tls.AuthenticateAsync(transport, directTls, _negotiator.Domain, cancellationToken);
+        server.Connections.Tls.AuthenticateAsync(transport, directTls, _negotiator.Domain, cancellationToken);
 
     public void OnTlsEstablished(TlsState tls) => _negotiator.OnTlsEstablished(tls);
 
@@ -62,7 +63,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
         // The negotiation deadline is the connection's; once bound, the idle probe and timeout apply.
         if (_session is { } session)
         {
-            connection.CheckIdle(timestamp, session);
+            _idle.Check(timestamp, session);
         }
     }
 

@@ -28,9 +28,9 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private const int MinimumOutboundQueueLength = 16;
 
     private readonly ConnectionContext _context;
-    private readonly C2sConnectionHandler _server;
+    private readonly ConnectionServices _server;
     private readonly Outbox _outbox;
-    private readonly XmppStreamReader _xml;
+    private readonly IStreamFraming _framing;
     private readonly IStreamRole _role;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _writeAbort = new();
@@ -47,9 +47,9 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private volatile bool _closing;
     private volatile bool _closeRequested;
 
-    /// <param name="server">What every connection shares (options, heartbeat, logger).</param>
-    /// <param name="role">Builds the stream's role for this connection; a client stream when null.</param>
-    public XmppConnection(ConnectionContext context, C2sConnectionHandler server, bool directTls, Func<XmppConnection, IStreamRole>? role = null)
+    /// <param name="server">What every connection shares (options, heartbeat, limits, logger).</param>
+    /// <param name="role">Builds the stream's role for this connection (client, server-to-server, component).</param>
+    public XmppConnection(ConnectionContext context, ConnectionServices server, bool directTls, Func<XmppConnection, IStreamRole> role)
     {
         _context = context;
         _server = server;
@@ -59,7 +59,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         var limits = server.Options.Limits;
         // Negotiation queues a few items back to back (header, features), so the queue never goes below 16.
         _outbox = new Outbox(Math.Max(limits.OutboundQueueLength, MinimumOutboundQueueLength));
-        _xml = new XmppStreamReader(new XmlLimits
+        _framing = new XmlStreamFraming(new XmlLimits
         {
             MaxStanzaBytes = limits.MaxStanzaBytes,
             MaxDepth = limits.MaxDepth,
@@ -67,8 +67,10 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             MaxAttributes = limits.MaxAttributesPerElement,
             MaxAttributeValueBytes = limits.MaxAttributeValueBytes,
             MaxTextBytes = limits.MaxTextBytes,
+            MaxNamespaceDeclarations = limits.MaxNamespaceDeclarationsPerElement,
+            MaxNamespaceDeclarationsInScope = limits.MaxNamespaceDeclarationsInScope,
         });
-        _role = role?.Invoke(this) ?? new C2sRole(server, this, directTls);
+        _role = role(this);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
 

@@ -87,18 +87,22 @@ public sealed class TlsOptions
 
 public sealed class StorageOptions
 {
-    /// <summary>"sqlite" (default; the only provider so far). PostgreSQL comes later.</summary>
-    public string Provider { get; set; } = "sqlite";
+    /// <summary>"sqlite" (default: one file in DataDirectory, nothing to set up) or "postgresql".</summary>
+    public string Provider { get; set; } = Parley.Server.Storage.SqliteProvider.ProviderName;
 
     /// <summary>
-    /// A Microsoft.Data.Sqlite connection string. Default empty: &lt;DataDirectory&gt;/parley.db. Parley
-    /// sets WAL journal mode and the busy timeout below either way, so `parley user` can run beside the server.
+    /// For SQLite a Microsoft.Data.Sqlite connection string; default empty: &lt;DataDirectory&gt;/parley.db.
+    /// Parley sets WAL journal mode and the busy timeout below either way, so `parley user` can run
+    /// beside the server. For PostgreSQL an Npgsql connection string (required), e.g.
+    /// "Host=db;Database=parley;Username=parley;Password=..."; its pool settings (Maximum Pool Size,
+    /// default 100; Timeout, default 15 s; Command Timeout, default 30 s) bound each call.
     /// </summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
-    /// How long a database call waits for a lock another process holds before it fails (default 10 s).
-    /// A failed call becomes an internal-server-error stanza error and a log line; the server keeps serving.
+    /// SQLite only: how long a database call waits for a lock another process holds before it fails
+    /// (default 10 s). A failed call becomes an internal-server-error stanza error and a log line;
+    /// the server keeps serving.
     /// </summary>
     public int BusyTimeoutSeconds { get; set; } = Storage.SqliteProvider.DefaultBusyTimeoutSeconds;
 }
@@ -220,4 +224,10 @@ public sealed class LimitOptions
 
     /// <summary>UTF-8 bytes of one run of character data in a stanza, after references are resolved; more is policy-violation. Default 262144 (the stanza size).</summary>
     public int MaxTextBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Namespace declarations on one element (the stream header too); more is policy-violation. Default 16.</summary>
+    public int MaxNamespaceDeclarationsPerElement { get; set; } = 16;
+
+    /// <summary>Namespace declarations in scope at once (the stream header's and every open element's); more is policy-violation. Default 64.</summary>
+    public int MaxNamespaceDeclarationsInScope { get; set; } = 64;
 }

@@ -47,9 +47,9 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidateS2s(options, failures);
         ValidateComponents(options, failures);
 
-        if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        if (Storage.SqlProviderFactory.Check(options.Storage.Provider, options.Storage.ConnectionString) is { } storageProblem)
         {
-            failures.Add($"Storage:Provider '{options.Storage.Provider}' is not supported; use 'sqlite'.");
+            failures.Add(storageProblem);
         }
 
         ValidatePositive("Storage:BusyTimeoutSeconds", options.Storage.BusyTimeoutSeconds, failures);
@@ -101,6 +101,8 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxAttributesPerElement", limits.MaxAttributesPerElement, failures);
         ValidatePositive("Limits:MaxAttributeValueBytes", limits.MaxAttributeValueBytes, failures);
         ValidatePositive("Limits:MaxTextBytes", limits.MaxTextBytes, failures);
+        ValidatePositive("Limits:MaxNamespaceDeclarationsPerElement", limits.MaxNamespaceDeclarationsPerElement, failures);
+        ValidatePositive("Limits:MaxNamespaceDeclarationsInScope", limits.MaxNamespaceDeclarationsInScope, failures);
     }
 
     private static void ValidateDomains(ParleyOptions options, List<string> failures)

@@ -37,10 +37,6 @@ public static class ParleyServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The one switch on Storage:Provider; the validator admits only "sqlite" for now.</summary>
-    private static SqliteProvider CreateSqlProvider(ParleyOptions options) =>
-        new(options.Storage.ConnectionString.Length != 0
-            ? options.Storage.ConnectionString
-            : SqliteProvider.ForFile(Path.Combine(options.DataDirectory, "parley.db")),
-            options.Storage.BusyTimeoutSeconds);
+    private static SqlProvider CreateSqlProvider(ParleyOptions options) =>
+        SqlProviderFactory.Create(options.Storage.Provider, options.Storage.ConnectionString, options.DataDirectory, options.Storage.BusyTimeoutSeconds);
 }

@@ -85,6 +85,7 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<ListenerEndpoints>());
         services.AddSingleton<ServerTls>();
         services.AddFederation();
+        services.AddSingleton<ConnectionServices>();
         services.AddSingleton<C2sConnectionHandler>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthThrottle>();

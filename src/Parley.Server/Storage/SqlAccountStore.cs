@@ -36,6 +36,8 @@ internal sealed class SqlAccountStore(SqlDatabase database, TimeProvider time) :
         var key = Key(account);
         await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Two concurrent replacements would both delete, then both insert the same keys.
+        await database.Provider.LockAccountAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false);
         if (!await ExistsAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false))
         {
             return false;

@@ -10,8 +10,7 @@ namespace Parley.Server.Storage;
 /// </summary>
 internal sealed class SqlDatabase(SqlProvider provider, TimeProvider time, ILogger<SqlDatabase> logger)
 {
-    /// <summary>One writer at a time inside this process; see <see cref="OpenForWriteAsync"/>.</summary>
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    public SqlProvider Provider => provider;
 
     /// <summary>An open connection with the provider's per-connection settings applied; the caller disposes it.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -31,96 +30,99 @@ internal sealed class SqlDatabase(SqlProvider provider, TimeProvider time, ILogg
     }
 
     /// <summary>
-    /// An open connection for work that writes; the next writer gets its connection once this one
-    /// is disposed. SQLite admits one writer at a time, and a writer that finds the lock taken sleeps
-    /// and retries on its thread (Microsoft.Data.Sqlite's async methods run synchronously), unfairly:
-    /// under a burst of writes (the soak in docs/security.md), waiting writers pinned pool threads,
-    /// starved the read loops and left one writer locked out for the whole busy timeout. Writers
-    /// queue here instead, without holding a thread. The busy timeout still covers other processes
-    /// (`parley user`). Reads never wait here: WAL readers do not block writers or each other.
+    /// An open connection for work that writes. Where the engine admits one writer at a time
+    /// (<see cref="SqlProvider.EnterWriteAsync"/>), the next writer gets its connection once this one is disposed.
     /// </summary>
     public async Task<DbConnection> OpenForWriteAsync(CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = await provider.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        if (gate is null)
+        {
+            return await OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var released = 0;
-            connection.Disposed += (_, _) =>
-            {
-                if (Interlocked.Exchange(ref released, 1) == 0)
-                {
-                    _writeGate.Release();
-                }
-            };
+            connection.Disposed += (_, _) => gate.Dispose();
             return connection;
         }
         catch
         {
-            _writeGate.Release();
+            gate.Dispose();
             throw;
         }
     }
 
     /// <summary>
-    /// Applies, in order, every migration not yet recorded in schema_version. Safe to run again and
-    /// from two processes at once: each migration runs in its own write transaction that first
-    /// re-checks whether another process applied it.
+    /// Applies, in order, every migration not yet recorded in schema_version, all in one transaction
+    /// (both engines roll DDL back), which first takes the provider's migration lock: a second
+    /// process starting at the same time waits, then finds nothing left to do.
     /// </summary>
+    /// <exception cref="StorageUnusableException">The database cannot be reached or used, or its schema is newer than this build.</exception>
     public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MigrateCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (provider.DescribeUnusable(e) is { } problem)
+        {
+            throw new StorageUnusableException(problem, e);
+        }
+    }
+
+    /// <summary>The newest migration this build has for its provider.</summary>
+    public int LatestVersion => SqlMigration.Load(provider.MigrationsFolder)[^1].Version;
+
+    /// <summary>The version recorded in schema_version (0 for an empty database).</summary>
+    public static async Task<long> SchemaVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand(transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        return await select.ExecuteInt64Async(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task MigrateCoreAsync(CancellationToken cancellationToken)
     {
         await provider.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var migrations = SqlMigration.Load(provider.MigrationsFolder);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var create = connection.CreateCommand(null, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await provider.LockForMigrationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await using (var create = connection.CreateCommand(transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
         {
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        long newest;
-        await using (var select = connection.CreateCommand(null, "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
-        {
-            newest = await select.ExecuteInt64Async(cancellationToken).ConfigureAwait(false);
-        }
-
+        var newest = await SchemaVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         if (newest > migrations[^1].Version)
         {
-            throw new InvalidOperationException($"The database schema is at version {newest}, newer than this Parley knows ({migrations[^1].Version}); upgrade Parley.");
+            throw new StorageUnusableException($"the database schema is at version {newest}, newer than this Parley knows ({migrations[^1].Version}); upgrade Parley, or point Storage:ConnectionString at another database");
         }
 
+        var applied = new List<SqlMigration>();
         foreach (var migration in migrations.Where(m => m.Version > newest))
         {
-            await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>One migration in its own write transaction, skipped when another process applied it first.</summary>
-    private async Task ApplyAsync(DbConnection connection, SqlMigration migration, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var check = connection.CreateCommand(transaction, "SELECT COUNT(*) FROM schema_version WHERE version = @version"))
-        {
-            check.AddParameter("@version", migration.Version);
-            if (await check.ExecuteInt64Async(cancellationToken).ConfigureAwait(false) != 0)
+            await using (var apply = connection.CreateCommand(transaction, migration.Sql))
             {
-                return;
+                await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
 
-        await using (var apply = connection.CreateCommand(transaction, migration.Sql))
-        {
-            await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            await using (var record = connection.CreateCommand(transaction, "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @applied_at)"))
+            {
+                record.AddParameter("@version", migration.Version);
+                record.AddParameter("@name", migration.Name);
+                record.AddParameter("@applied_at", time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        await using (var record = connection.CreateCommand(transaction, "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @applied_at)"))
-        {
-            record.AddParameter("@version", migration.Version);
-            record.AddParameter("@name", migration.Name);
-            record.AddParameter("@applied_at", time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            applied.Add(migration);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        Log.MigrationApplied(logger, migration.Version, migration.Name);
+        foreach (var migration in applied)
+        {
+            Log.MigrationApplied(logger, migration.Version, migration.Name);
+        }
     }
 }

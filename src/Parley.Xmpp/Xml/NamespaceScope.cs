@@ -1,13 +1,27 @@
 namespace Parley.Xmpp.Xml;
 
-/// <summary>Prefix bindings in scope (Namespaces in XML §6), pushed and popped with elements.</summary>
+/// <summary>
+/// Prefix bindings in scope (Namespaces in XML §6), pushed and popped with elements. A lookup is
+/// one hash probe to the innermost binding of the prefix, never a scan of every binding in scope
+/// (a peer declaring many prefixes on deep elements would otherwise make each lookup cost their
+/// number); each binding remembers the one it shadows, restored when its element ends.
+/// </summary>
 internal sealed class NamespaceScope
 {
     // Small at first: a stream binds two prefixes and a stanza seldom more than a few; both grow on demand.
-    private (string Prefix, string Uri)[] _bindings = new (string, string)[4];
+    private Binding[] _bindings = new Binding[4];
     private int _count;
     private int[] _marks = new int[8];
     private int _depth;
+
+    // Prefix → index in _bindings of its innermost binding. Prefixes come interned from the NameTable.
+    private readonly Dictionary<string, int> _innermost = new(StringComparer.Ordinal);
+
+    /// <summary>Bindings in scope, over every open element.</summary>
+    public int Count => _count;
+
+    /// <summary>Bindings declared by the innermost element.</summary>
+    public int DeclaredByInnermost => _depth == 0 ? _count : _count - _marks[_depth - 1];
 
     public void Push()
     {
@@ -19,11 +33,31 @@ internal sealed class NamespaceScope
         _marks[_depth++] = _count;
     }
 
-    public void Pop() => _count = _marks[--_depth];
+    public void Pop()
+    {
+        var mark = _marks[--_depth];
+        for (var i = _count - 1; i >= mark; i--)
+        {
+            var binding = _bindings[i];
+            if (binding.Shadowed < 0)
+            {
+                _innermost.Remove(binding.Prefix);
+            }
+            else
+            {
+                _innermost[binding.Prefix] = binding.Shadowed;
+            }
+
+            _bindings[i] = default;
+        }
+
+        _count = mark;
+    }
 
     public void Clear()
     {
         Array.Clear(_bindings, 0, _count);
+        _innermost.Clear();
         _count = 0;
         _depth = 0;
     }
@@ -36,7 +70,9 @@ internal sealed class NamespaceScope
             Array.Resize(ref _bindings, _bindings.Length * 2);
         }
 
-        _bindings[_count++] = (prefix, uri);
+        var shadowed = _innermost.TryGetValue(prefix, out var outer) ? outer : -1;
+        _bindings[_count] = new Binding(prefix, uri, shadowed);
+        _innermost[prefix] = _count++;
     }
 
     /// <summary>The namespace bound to <paramref name="prefix"/>; for "" with no declaration, no namespace ("").</summary>
@@ -48,14 +84,14 @@ internal sealed class NamespaceScope
             return Namespaces.Xml;
         }
 
-        for (var i = _count - 1; i >= 0; i--)
+        if (_innermost.TryGetValue(prefix, out var index))
         {
-            if (ReferenceEquals(_bindings[i].Prefix, prefix) || _bindings[i].Prefix == prefix)
-            {
-                return _bindings[i].Uri;
-            }
+            return _bindings[index].Uri;
         }
 
         return prefix.Length == 0 ? "" : null;
     }
+
+    /// <param name="Shadowed">The index of the binding of the same prefix this one hides, or -1.</param>
+    private readonly record struct Binding(string Prefix, string Uri, int Shadowed);
 }

@@ -27,5 +27,11 @@ public sealed record XmlLimits
     /// <summary>UTF-8 bytes of one run of character data inside a stanza (between two tags), after references are resolved. Default 256 KiB.</summary>
     public int MaxTextBytes { get; init; } = 256 * 1024;
 
+    /// <summary>Namespace declarations on one element (each is an attribute too, within MaxAttributes). Default 16.</summary>
+    public int MaxNamespaceDeclarations { get; init; } = 16;
+
+    /// <summary>Namespace declarations in scope at once, over the stream header and every open element. Default 64.</summary>
+    public int MaxNamespaceDeclarationsInScope { get; init; } = 64;
+
     public static XmlLimits Default { get; } = new();
 }

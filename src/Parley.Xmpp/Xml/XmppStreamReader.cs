@@ -50,6 +50,8 @@ public sealed partial class XmppStreamReader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxElements, nameof(limits));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxAttributeValueBytes, nameof(limits));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxTextBytes, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxNamespaceDeclarations, nameof(limits));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limits.MaxNamespaceDeclarationsInScope, nameof(limits));
     }
 
     public XmlLimits Limits { get; }
@@ -312,6 +314,17 @@ public sealed partial class XmppStreamReader
             || (prefix.Length > 0 && uri.Length == 0))
         {
             throw new StreamErrorException(StreamErrorCondition.NotWellFormed, $"illegal declaration of prefix '{prefix}'");
+        }
+
+        // Bytes alone bound how many declarations arrive, not what each later lookup and pop cost.
+        if (_scope.DeclaredByInnermost >= Limits.MaxNamespaceDeclarations)
+        {
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "too many namespace declarations on one element");
+        }
+
+        if (_scope.Count >= Limits.MaxNamespaceDeclarationsInScope)
+        {
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "too many namespace declarations in scope");
         }
 
         _scope.Declare(prefix, uri);

@@ -4,9 +4,9 @@ using Parley.Xmpp.Streams;
 namespace Parley.Server.Tests.Limits;
 
 /// <summary>
-/// Limits:MaxElementsPerStanza, MaxAttributesPerElement, MaxAttributeValueBytes and MaxTextBytes at their
-/// edge over loopback: exactly at the limit is served, one more ends the stream with policy-violation,
-/// and another client is served afterwards.
+/// Limits:MaxElementsPerStanza, MaxAttributesPerElement, MaxAttributeValueBytes, MaxTextBytes and the
+/// namespace declaration limits at their edge over loopback: exactly at the limit is served, one more
+/// ends the stream with policy-violation, and another client is served afterwards.
 /// </summary>
 public sealed class XmlLimitTests
 {
@@ -28,6 +28,14 @@ public sealed class XmlLimitTests
     [InlineData("Limits:MaxTextBytes", "40",
         "<iq type='get' id='edge'><ping xmlns='urn:xmpp:ping'>01234567890123456789012345678901234567é</ping></iq>",
         "<iq type='get' id='over'><ping xmlns='urn:xmpp:ping'>01234567890123456789012345678901234567&lt;é</ping></iq>")]
+    // Issue 11 item 7: the stream header declares two (xmlns, xmlns:stream); the iq three more, or four.
+    [InlineData("Limits:MaxNamespaceDeclarationsPerElement", "3",
+        "<iq type='get' id='edge' xmlns:a='urn:a' xmlns:b='urn:b' xmlns:c='urn:c'><ping xmlns='urn:xmpp:ping'/></iq>",
+        "<iq type='get' id='over' xmlns:a='urn:a' xmlns:b='urn:b' xmlns:c='urn:c' xmlns:d='urn:d'><ping xmlns='urn:xmpp:ping'/></iq>")]
+    // Two on the header, two on iq, one on ping and one on x make six in scope at once.
+    [InlineData("Limits:MaxNamespaceDeclarationsInScope", "6",
+        "<iq type='get' id='edge' xmlns:a='urn:a' xmlns:b='urn:b'><ping xmlns='urn:xmpp:ping'><x xmlns:c='urn:c'/></ping></iq>",
+        "<iq type='get' id='over' xmlns:a='urn:a' xmlns:b='urn:b'><ping xmlns='urn:xmpp:ping'><x xmlns:c='urn:c' xmlns:d='urn:d'/></ping></iq>")]
     public async Task At_the_limit_is_served_one_over_ends_the_stream_and_others_are_still_served(string key, string limit, string atLimit, string overLimit)
     {
         var (server, juliet, romeo) = await TwoUsers.StartAsync(("AllowPlaintextAuth", "true"), (key, limit));

@@ -18,18 +18,23 @@ internal sealed class SqlOfflineStore(SqlDatabase database) : IOfflineStore
 
     public async Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, int quota, CancellationToken cancellationToken = default)
     {
+        var key = Key(account);
         await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        // One statement, so the quota check and the insert are atomic under concurrent senders.
-        await using var insert = connection.CreateCommand(null, """
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // The account lock keeps concurrent senders' count-and-insert from interleaving (the quota is exact).
+        await database.Provider.LockAccountAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false);
+        await using var insert = connection.CreateCommand(transaction, """
             INSERT INTO offline_messages (jid, received_at, stanza)
             SELECT @jid, @received_at, @stanza
             WHERE (SELECT COUNT(*) FROM offline_messages WHERE jid = @jid) < @quota
             """);
-        insert.AddParameter("@jid", Key(account));
+        insert.AddParameter("@jid", key);
         insert.AddParameter("@received_at", receivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         insert.AddParameter("@stanza", ElementWriter.ToXml(message, Namespaces.Client));
         insert.AddParameter("@quota", quota);
-        return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var added = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return added;
     }
 
     public async Task<IReadOnlyList<OfflineMessage>> PeekAsync(Jid account, int max, CancellationToken cancellationToken = default)

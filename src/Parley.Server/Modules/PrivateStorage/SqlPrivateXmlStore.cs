@@ -24,6 +24,7 @@ internal sealed class SqlPrivateXmlStore(SqlDatabase database) : IPrivateXmlStor
         // One write transaction: the quota is checked against what the changes leave, and two
         // resources storing at once cannot both slip under it.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await database.Provider.LockAccountAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false);
         foreach (var item in items)
         {
             await using var command = connection.CreateCommand(transaction, item.Xml is null

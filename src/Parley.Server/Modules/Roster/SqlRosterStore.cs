@@ -68,8 +68,8 @@ internal sealed class SqlRosterStore(SqlDatabase database) : IRosterStore
             upsert.AddParameter("@contact", item.Contact.ToString());
             upsert.AddParameter("@name", item.Name);
             upsert.AddParameter("@subscription", RosterXml.SubscriptionName(item.State.Subscription));
-            upsert.AddParameter("@pending_out", item.State.PendingOut ? 1 : 0);
-            upsert.AddParameter("@approved", item.State.Approved ? 1 : 0);
+            upsert.AddParameter("@pending_out", item.State.PendingOut);
+            upsert.AddParameter("@approved", item.State.Approved);
             upsert.AddParameter("@groups", JsonSerializer.Serialize(item.Groups, RosterJson.Default.IReadOnlyListString));
             upsert.AddParameter("@version", version);
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -139,11 +139,12 @@ internal sealed class SqlRosterStore(SqlDatabase database) : IRosterStore
         return pending;
     }
 
+    /// <summary>The flags read as booleans: PostgreSQL's boolean columns and EXISTS, SQLite's 0/1 integers.</summary>
     private static RosterItem ReadItem(DbDataReader reader) => new(
         Jid.Parse(reader.GetString(0)),
         reader.IsDBNull(1) ? null : reader.GetString(1),
         JsonSerializer.Deserialize(reader.GetString(5), RosterJson.Default.IReadOnlyListString) ?? [],
-        new SubscriptionState(RosterXml.ParseSubscription(reader.GetString(2)) ?? Subscription.None, reader.GetInt64(3) != 0, reader.GetInt64(6) != 0, reader.GetInt64(4) != 0));
+        new SubscriptionState(RosterXml.ParseSubscription(reader.GetString(2)) ?? Subscription.None, reader.GetBoolean(3), reader.GetBoolean(6), reader.GetBoolean(4)));
 
     private static async Task<long> VersionAsync(DbConnection connection, DbTransaction? transaction, string key, CancellationToken cancellationToken)
     {
