@@ -59,6 +59,12 @@ public sealed class ParleyOptions
     /// object per line, for log shippers). Default "text".
     /// </summary>
     public string LogFormat { get; set; } = ConsoleLogging.Text;
+
+    /// <summary>Message archive (keys Archive:*).</summary>
+    public ArchiveOptions Archive { get; set; } = new();
+
+    /// <summary>Message carbons (keys Carbons:*).</summary>
+    public CarbonsOptions Carbons { get; set; } = new();
 }
 
 public sealed class TlsOptions
