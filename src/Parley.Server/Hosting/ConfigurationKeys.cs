@@ -124,6 +124,11 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
 
     private static bool IsAbbreviation(string shorter, string longer)
     {
+        if (shorter.Length == 0 || longer.Length == 0 || shorter[0] != longer[0])
+        {
+            return false;
+        }
+
         var at = 0;
         foreach (var c in longer)
         {
