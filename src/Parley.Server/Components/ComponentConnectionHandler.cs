@@ -10,7 +10,7 @@ namespace Parley.Server.Components;
 /// <see cref="XmppConnection"/> in the <see cref="ComponentRole"/>, so a component stream has the
 /// parser limits, read-rate bucket, outbox and negotiation timeout of every other stream.
 /// </summary>
-internal sealed class ComponentConnectionHandler(C2sConnectionHandler connections, HostedDomains domains, StanzaRouter router, ILogger<ComponentConnectionHandler> logger)
+internal sealed class ComponentConnectionHandler(ConnectionServices connections, HostedDomains domains, StanzaRouter router, ILogger<ComponentConnectionHandler> logger)
 {
     public HostedDomains Domains => domains;
 

@@ -11,7 +11,9 @@ namespace Parley.Server.Connections;
 internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connection, bool directTls) : IStreamRole
 {
     private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, directTls);
+    private readonly ClientIdlePolicy _idle = new(server.Connections, connection);
     private ClientSession? _session;
+    private bool _kept;
 
     public string Kind => directTls ? "c2s-tls" : "c2s";
 
@@ -46,7 +48,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     }
 
     public Task<(SslStream Stream, TlsState State)> AuthenticateTlsAsync(Stream transport, bool directTls, CancellationToken cancellationToken) =>
-        server.Tls.AuthenticateAsync(transport, directTls, _negotiator.Domain, cancellationToken);
+        server.Connections.Tls.AuthenticateAsync(transport, directTls, _negotiator.Domain, cancellationToken);
 
     public void OnTlsEstablished(TlsState tls) => _negotiator.OnTlsEstablished(tls);
 
@@ -62,15 +64,47 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
         // The negotiation deadline is the connection's; once bound, the idle probe and timeout apply.
         if (_session is { } session)
         {
-            connection.CheckIdle(timestamp, session);
+            _idle.Check(timestamp, session);
         }
     }
 
+    /// <summary>
+    /// The transport is ending: a module may keep the session detached for a while (stream
+    /// management), decided before the connection refuses anything, so what is sent from now on is
+    /// held by the session. A replaced session (RFC 6120 §7.7.2.2) is no longer bound and is not kept.
+    /// </summary>
+    public void OnTransportEnding(TransportEnd end)
+    {
+        var services = server.Negotiation;
+        if (_session is { } session
+            && ReferenceEquals(services.Sessions.Find(session.Jid), session)
+            && services.Modules.KeepAfterTransportEnd(session, end) is { } keep)
+        {
+            // Held like a connection's outbox: bounded by Limits:OutboundQueueLength.
+            session.Detach(connection, server.Connections.Options.Limits.OutboundQueueLength, keep, server.Connections.Heartbeat.Time, s => EndAsync(s).AsTask());
+            _kept = true;
+        }
+    }
+
+    /// <summary>
+    /// The connection has closed: unless the session was kept, it ends (unbound, its unavailable
+    /// presence broadcast); a kept one ends when its time runs out unresumed. A replaced session
+    /// simply goes, and its per-session state with it.
+    /// </summary>
     public async ValueTask OnClosedAsync()
     {
-        if (_session is { } session && server.Negotiation.Sessions.Unbind(session))
+        if (_session is { } session && !_kept)
+        {
+            await EndAsync(session).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask EndAsync(ClientSession session)
+    {
+        if (server.Negotiation.Sessions.Unbind(session))
         {
             await server.Negotiation.Modules.PublishAsync(new SessionClosed(session)).ConfigureAwait(false);
         }
     }
+
 }

@@ -1,18 +1,14 @@
 using System.Buffers;
 using System.Net;
 using Parley.Server.Diagnostics;
-using Parley.Server.Sessions;
-using Parley.Xmpp;
 using Parley.Xmpp.Streams;
-using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Connections;
 
 /// <summary>
-/// What one peer may cost (issue #5, docs/security.md): admission against the connection limits,
-/// the read-rate token bucket, and the idle probe and timeout checked by the one
-/// <see cref="Heartbeat"/>. Kept apart from the read and write loops, which only call in here, and
-/// independent of the stream kind.
+/// What one peer may cost (issue #5, docs/security.md): admission against the connection limits and
+/// the read-rate token bucket, and when it last sent anything (for the roles' idle policies). Kept
+/// apart from the read and write loops, which only call in here, and independent of the stream kind.
 /// </summary>
 internal sealed partial class XmppConnection
 {
@@ -22,11 +18,12 @@ internal sealed partial class XmppConnection
     private TokenBucket? _readBucket;
     private IPAddress? _source;
     private long _lastReceived;
-    private int _idleProbes;
-    private long _idleProbeSpell = -1;
 
     /// <summary>The peer's address as the limits count it (IPv6 per /64); null on transports without one.</summary>
     public IPAddress? RemoteAddress => _source;
+
+    /// <summary>When the peer last sent a byte, as <see cref="TimeProvider.GetTimestamp"/> (roles' idle policies read it).</summary>
+    public long LastReceived => Volatile.Read(ref _lastReceived);
 
     /// <summary>
     /// Counts this connection against Limits:MaxConnections and Limits:MaxConnectionsPerIp. When over,
@@ -90,40 +87,4 @@ internal sealed partial class XmppConnection
     /// <summary>The part of <paramref name="buffer"/> the read bucket allows now.</summary>
     private static ReadOnlySequence<byte> Limit(ReadOnlySequence<byte> buffer, long allowance) =>
         buffer.Length > allowance ? buffer.Slice(0, allowance) : buffer;
-
-    /// <summary>
-    /// Heartbeat check for a bound client stream (called by <see cref="C2sRole"/>): after Limits:IdleProbeSeconds of silence a XEP-0199
-    /// ping, which any live client answers (a result, or an error if it lacks ping: either is traffic);
-    /// after Limits:IdleTimeoutSeconds of silence &lt;connection-timeout/&gt; (RFC 6120 §4.9.3.4), and
-    /// the session's end is published so its unavailable presence goes out (RFC 6121 §4.6.3).
-    /// An application-level ping rather than whitespace: whitespace only proves the local TCP buffer
-    /// took it, a ping's answer proves the peer is there.
-    /// </summary>
-    public void CheckIdle(long now, ClientSession session)
-    {
-        var time = _server.Heartbeat.Time;
-        var limits = _server.Options.Limits;
-        var silent = now - Volatile.Read(ref _lastReceived);
-        if (silent >= limits.IdleTimeoutSeconds * time.TimestampFrequency)
-        {
-            ConnectionLog.IdleTimeout(Logger, ConnectionId);
-            Terminate(StreamErrorCondition.ConnectionTimeout, "No traffic");
-            return;
-        }
-
-        // One probe per quiet spell: a new spell starts whenever the peer sends anything.
-        var spell = Volatile.Read(ref _lastReceived);
-        if (silent >= limits.IdleProbeSeconds * time.TimestampFrequency
-            && Interlocked.Exchange(ref _idleProbeSpell, spell) != spell)
-        {
-            ConnectionLog.IdleProbe(Logger, ConnectionId);
-            var ping = new Element("iq", Namespaces.Client)
-                .SetAttribute("type", "get")
-                .SetAttribute("id", "idle-" + Interlocked.Increment(ref _idleProbes).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .SetAttribute("from", session.Jid.Domain)
-                .SetAttribute("to", session.Jid.ToString());
-            ping.AddElement("ping", Namespaces.Ping);
-            TrySend(ping);
-        }
-    }
 }

@@ -39,16 +39,16 @@ internal sealed partial class XmppConnection
             try
             {
                 while (!peerClosed && action is not (NegotiationAction.StartTls or NegotiationAction.CloseStream)
-                    && _xml.TryRead(ref buffer, out var streamEvent))
+                    && _framing.TryRead(ref buffer, out var streamEvent))
                 {
                     switch (streamEvent.Kind)
                     {
                         case XmlStreamEventKind.StreamOpened:
                             _clientHeader = streamEvent.Element;
-                            action = _role.OnStreamOpened(streamEvent.Element!, _xml.StreamNamespace);
+                            action = _role.OnStreamOpened(streamEvent.Element!, _framing.StreamNamespace);
                             break;
                         case XmlStreamEventKind.Element:
-                            if (!_role.IsEstablished && IsTlsStart(streamEvent.Element!) && !IsWhitespace(whole.Slice(buffer.Start)))
+                            if (!_role.IsEstablished && IsTlsStart(streamEvent.Element!) && !_framing.MayStartTls(whole.Slice(buffer.Start)))
                             {
                                 // RFC 6120 §5.4.3.3: nothing sent in the clear after <starttls/> may be processed
                                 // (the STARTTLS command-injection attack); refuse TLS and close (§5.4.2.2).
@@ -73,7 +73,7 @@ internal sealed partial class XmppConnection
                     if (action == NegotiationAction.RestartStream)
                     {
                         // RFC 6120 §6.4.6: after SASL success both sides start a new stream over the same transport.
-                        _xml.Reset();
+                        _framing.Reset();
                         _headerSent = false;
                         _role.OnStreamRestarted();
                     }
@@ -119,19 +119,6 @@ internal sealed partial class XmppConnection
     private static bool IsTlsStart(Element element) =>
         element.Namespace == Namespaces.Tls && element.Name is "starttls" or "proceed";
 
-    private static bool IsWhitespace(ReadOnlySequence<byte> rest)
-    {
-        foreach (var segment in rest)
-        {
-            if (segment.Span.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>
     /// RFC 6120 §5.4.3.3: &lt;proceed/&gt; is flushed, then the write loop pauses while the transport is
     /// swapped for TLS; the client then opens a new stream.
@@ -165,7 +152,7 @@ internal sealed partial class XmppConnection
             _tls = tls;
             _input = System.IO.Pipelines.PipeReader.Create(tls, new System.IO.Pipelines.StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
             _output = System.IO.Pipelines.PipeWriter.Create(tls, new System.IO.Pipelines.StreamPipeWriterOptions(leaveOpen: true));
-            _xml.Reset();
+            _framing.Reset();
             _headerSent = false;
             _role.OnTlsEstablished(state);
             ConnectionLog.TlsEstablished(Logger, ConnectionId, tls.SslProtocol, tls.NegotiatedCipherSuite);

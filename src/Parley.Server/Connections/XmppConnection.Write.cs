@@ -9,8 +9,6 @@ namespace Parley.Server.Connections;
 /// <summary>The write direction: one loop owns the output; the close path takes it over once the loop ended.</summary>
 internal sealed partial class XmppConnection
 {
-    private static readonly byte[] StreamClose = "</stream:stream>"u8.ToArray();
-
     private async Task WriteLoopAsync()
     {
         var reader = _outbox;
@@ -26,10 +24,10 @@ internal sealed partial class XmppConnection
                     switch (item.Kind)
                     {
                         case OutgoingKind.Header:
-                            ElementWriter.WriteStreamHeader(_output, _role.ContentNamespace, item.Header!, _role.HeaderDeclarations);
+                            _framing.WriteOpen(_output, _role.ContentNamespace, item.Header!, _role.HeaderDeclarations);
                             break;
                         case OutgoingKind.Element:
-                            WriteElement(item.Element!);
+                            _framing.WriteElement(_output, item.Element!);
                             break;
                         default:
                             await _output.FlushAsync(token).ConfigureAwait(false);
@@ -95,13 +93,13 @@ internal sealed partial class XmppConnection
                 ConnectionLog.StreamErrorSent(Logger, ConnectionId, error.Condition, error.Text);
                 if (!_headerSent)
                 {
-                    ElementWriter.WriteStreamHeader(_output, _role.ContentNamespace, _role.ErrorHeader(_clientHeader), _role.HeaderDeclarations);
+                    _framing.WriteOpen(_output, _role.ContentNamespace, _role.ErrorHeader(_clientHeader), _role.HeaderDeclarations);
                 }
 
-                WriteElement(StreamError.Create(error.Condition, error.Text));
+                _framing.WriteElement(_output, StreamError.Create(error.Condition, error.Text));
             }
 
-            _output.Write(StreamClose);
+            _framing.WriteClose(_output);
             await _output.FlushAsync(timeout.Token).ConfigureAwait(false);
             if (!peerClosed)
             {
@@ -121,53 +119,14 @@ internal sealed partial class XmppConnection
         }
     }
 
-    /// <summary>
-    /// Writes an element in the stream's default namespace context. Stanzas are held in jabber:client
-    /// inside the server, so on a jabber:server stream they are written without a namespace
-    /// declaration and take the stream's (RFC 6120 §4.8.3). Elements of the streams namespace
-    /// (features, error) use the 'stream' prefix the header declared (RFC 6120 §4.8.3): clients that
-    /// match on prefixed names, as several do, expect &lt;stream:features/&gt;.
-    /// </summary>
-    private void WriteElement(Element element)
-    {
-        if (element.Namespace != Namespaces.Streams)
-        {
-            ElementWriter.Write(_output, element, Namespaces.Client);
-            return;
-        }
-
-        WriteAscii("<stream:");
-        WriteAscii(element.Name);
-        WriteAscii(">");
-        foreach (var child in element.Children())
-        {
-            ElementWriter.Write(_output, child, Namespaces.Client);
-        }
-
-        WriteAscii("</stream:");
-        WriteAscii(element.Name);
-        WriteAscii(">");
-    }
-
-    private void WriteAscii(string text)
-    {
-        var span = _output.GetSpan(text.Length);
-        var written = System.Text.Encoding.ASCII.GetBytes(text, span);
-        _output.Advance(written);
-    }
-
-    /// <summary>Reads (and ignores) input until the peer's &lt;/stream:stream&gt; or the end of the transport.</summary>
+    /// <summary>Reads (and ignores) input until the peer's end of stream or the end of the transport.</summary>
     private async Task AwaitPeerCloseAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var reader = new SequenceReader<byte>(buffer);
-            var found = reader.TryReadTo(out ReadOnlySequence<byte> _, StreamClose);
-            // Keep only a possible partial close tag at the end, so memory stays bounded while waiting.
-            var keep = found ? 0 : Math.Min(buffer.Length, StreamClose.Length - 1);
-            _input.AdvanceTo(buffer.GetPosition(buffer.Length - keep), buffer.End);
+            var found = _framing.FindClose(result.Buffer, out var consumed);
+            _input.AdvanceTo(consumed, result.Buffer.End);
             if (found || result.IsCompleted)
             {
                 return;

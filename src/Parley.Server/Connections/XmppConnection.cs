@@ -28,9 +28,9 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private const int MinimumOutboundQueueLength = 16;
 
     private readonly ConnectionContext _context;
-    private readonly C2sConnectionHandler _server;
+    private readonly ConnectionServices _server;
     private readonly Outbox _outbox;
-    private readonly XmppStreamReader _xml;
+    private readonly IStreamFraming _framing;
     private readonly IStreamRole _role;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _writeAbort = new();
@@ -47,9 +47,9 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private volatile bool _closing;
     private volatile bool _closeRequested;
 
-    /// <param name="server">What every connection shares (options, heartbeat, logger).</param>
-    /// <param name="role">Builds the stream's role for this connection; a client stream when null.</param>
-    public XmppConnection(ConnectionContext context, C2sConnectionHandler server, bool directTls, Func<XmppConnection, IStreamRole>? role = null)
+    /// <param name="server">What every connection shares (options, heartbeat, limits, logger).</param>
+    /// <param name="role">Builds the stream's role for this connection (client, server-to-server, component).</param>
+    public XmppConnection(ConnectionContext context, ConnectionServices server, bool directTls, Func<XmppConnection, IStreamRole> role)
     {
         _context = context;
         _server = server;
@@ -59,7 +59,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         var limits = server.Options.Limits;
         // Negotiation queues a few items back to back (header, features), so the queue never goes below 16.
         _outbox = new Outbox(Math.Max(limits.OutboundQueueLength, MinimumOutboundQueueLength));
-        _xml = new XmppStreamReader(new XmlLimits
+        _framing = new XmlStreamFraming(new XmlLimits
         {
             MaxStanzaBytes = limits.MaxStanzaBytes,
             MaxDepth = limits.MaxDepth,
@@ -70,7 +70,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             MaxNamespaceDeclarations = limits.MaxNamespaceDeclarationsPerElement,
             MaxNamespaceDeclarationsInScope = limits.MaxNamespaceDeclarationsInScope,
         });
-        _role = role?.Invoke(this) ?? new C2sRole(server, this, directTls);
+        _role = role(this);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
 
@@ -80,6 +80,9 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     }
 
     public string ConnectionId => _context.ConnectionId;
+
+    /// <summary>How the stream ended; read by the role once the connection has closed.</summary>
+    public TransportEnd End { get; private set; } = TransportEnd.Lost;
 
     private ILogger Logger => _server.Logger;
 
@@ -107,10 +110,12 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             writeLoop = WriteLoopAsync();
             _role.OnStarted();
             peerClosed = await ReadLoopAsync().ConfigureAwait(false);
+            End = peerClosed ? TransportEnd.Closed : _closeRequested ? TransportEnd.StreamError : TransportEnd.Lost;
         }
         catch (StreamErrorException e)
         {
             error = e;
+            End = TransportEnd.StreamError;
         }
         catch (Exception e) when (IsConnectionLoss(e))
         {
@@ -120,11 +125,13 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         {
             ConnectionLog.Unexpected(Logger, ConnectionId, e);
             error = new StreamErrorException(StreamErrorCondition.InternalServerError);
+            End = TransportEnd.StreamError;
         }
         finally
         {
             try
             {
+                _role.OnTransportEnding(End);
                 await CloseAsync(writeLoop, error, peerClosed).ConfigureAwait(false);
             }
             finally

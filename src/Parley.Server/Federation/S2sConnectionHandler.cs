@@ -8,7 +8,7 @@ namespace Parley.Server.Federation;
 /// Serves the server-to-server listener (S2s:Port): each accepted connection runs an
 /// <see cref="XmppConnection"/> in the <see cref="S2sInboundRole"/>.
 /// </summary>
-internal sealed class S2sConnectionHandler(C2sConnectionHandler connections, FederationServices services, StanzaRouter router, S2sConnector connector)
+internal sealed class S2sConnectionHandler(ConnectionServices connections, FederationServices services, StanzaRouter router, S2sConnector connector)
 {
     public FederationServices Services => services;
 

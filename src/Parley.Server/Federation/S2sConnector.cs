@@ -18,7 +18,7 @@ namespace Parley.Server.Federation;
 /// <see cref="XmppConnection"/> in the <see cref="S2sOutboundRole"/> over a Kestrel socket
 /// connection, so outbound streams share the read loop, outbox and TLS code of inbound ones.
 /// </summary>
-internal sealed class S2sConnector(FederationServices services, IServiceProvider provider, ILoggerFactory loggers) : IHostedService, IDisposable
+internal sealed class S2sConnector(FederationServices services, ConnectionServices connections, IServiceProvider provider, ILoggerFactory loggers) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<DomainPair, OutboundStream> _streams = new();
     private readonly ConcurrentDictionary<XmppConnection, Task> _running = new();
@@ -163,8 +163,6 @@ internal sealed class S2sConnector(FederationServices services, IServiceProvider
         var context = _sockets.Value.Create(socket);
         try
         {
-            // Resolved here, not injected: the connection handler depends on the router, which depends on this.
-            var connections = provider.GetRequiredService<C2sConnectionHandler>();
             var connection = new XmppConnection(context, connections, endpoint.DirectTls, c => new S2sOutboundRole(services, stream, c, endpoint.DirectTls));
             stream.Attach(connection);
             var started = services.Time.GetTimestamp();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Server.Accounts;
 using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Federation;
@@ -79,6 +80,7 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<ListenerEndpoints>());
         services.AddSingleton<ServerTls>();
         services.AddFederation();
+        services.AddSingleton<ConnectionServices>();
         services.AddSingleton<C2sConnectionHandler>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<AuthThrottle>();
@@ -97,6 +99,7 @@ public static class ServerHost
         services.AddSingleton<StanzaRouter>();
         services.AddSingleton<StanzaDelivery>();
         services.AddSingleton<EventBus>();
+        services.AddSingleton<AccountLocks>();
 
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
@@ -145,6 +148,12 @@ public static class ServerHost
         if (options.AllowRegistration)
         {
             yield return services.GetRequiredService<RegisterModule>();
+        }
+
+        // Modules registered as IXmppModule services (tests' probes, later plug-ins) come last.
+        foreach (var module in services.GetServices<IXmppModule>())
+        {
+            yield return module;
         }
     }
 

@@ -77,6 +77,20 @@ internal sealed class ModuleDispatcher
         }
     }
 
+    /// <summary>How long to keep a session whose transport ended, or null to end it now (<see cref="ModuleMap.OnTransportLost"/>).</summary>
+    public TimeSpan? KeepAfterTransportEnd(ClientSession session, TransportEnd end)
+    {
+        foreach (var handler in T.TransportLostHandlers)
+        {
+            if (handler(session, end) is { } keep)
+            {
+                return keep;
+            }
+        }
+
+        return null;
+    }
+
     public ValueTask PublishAsync<TEvent>(TEvent e)
         where TEvent : class => Events.PublishAsync(e);
 
@@ -145,6 +159,7 @@ internal sealed class ModuleDispatcher
             OutgoingHandlers = [.. map.OutgoingHandlers.Select((h, i) => (h, i)).OrderBy(x => x.h.Order).ThenBy(x => x.i)
                 .Select(x => (x.h.Kinds, x.h.Addressed, x.h.Handler))];
             OutboundFilters = [.. map.OutboundFilters];
+            TransportLostHandlers = [.. map.TransportLostHandlers];
             Filters = [.. map.Filters];
             events.Freeze(map.EventHandlers.GroupBy(e => e.EventType)
                 .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Handler).ToArray()));
@@ -166,6 +181,8 @@ internal sealed class ModuleDispatcher
         public OutboundFilter[] OutboundFilters { get; }
 
         public StanzaFilter[] Filters { get; }
+
+        public TransportLostHandler[] TransportLostHandlers { get; }
 
         public IReadOnlyList<string> Features { get; }
 
