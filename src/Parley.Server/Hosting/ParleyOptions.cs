@@ -136,6 +136,12 @@ public sealed class LimitOptions
     /// </summary>
     public int MaxOfflineMessages { get; set; } = 500;
 
+    /// <summary>
+    /// Bytes of stored XML (UTF-8) the offline queue of one account may hold; a message that would
+    /// take it past is answered like one past MaxOfflineMessages. Default 10485760 (10 MiB).
+    /// </summary>
+    public long MaxOfflineBytes { get; set; } = 10 * 1024 * 1024;
+
     /// <summary>JIDs one account may block (XEP-0191); a block past it gets policy-violation. Default 1000.</summary>
     public int MaxBlocklistItems { get; set; } = 1000;
 

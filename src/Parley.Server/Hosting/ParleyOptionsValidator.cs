@@ -59,6 +59,10 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:OutboundQueueLength", options.Limits.OutboundQueueLength, failures);
         ValidatePositive("Limits:MaxResourcesPerAccount", options.Limits.MaxResourcesPerAccount, failures);
         ValidatePositive("Limits:MaxOfflineMessages", options.Limits.MaxOfflineMessages, failures);
+        if (options.Limits.MaxOfflineBytes <= 0)
+        {
+            failures.Add($"Limits:MaxOfflineBytes must be positive (is {options.Limits.MaxOfflineBytes}).");
+        }
         ValidatePositive("Limits:MaxBlocklistItems", options.Limits.MaxBlocklistItems, failures);
         ValidatePositive("Limits:MaxVCardBytes", options.Limits.MaxVCardBytes, failures);
         ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);

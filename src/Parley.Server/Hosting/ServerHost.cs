@@ -110,6 +110,7 @@ public static class ServerHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<AccountLocks>();
 
+        services.AddSingleton<AccountPrivacy>();
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
         services.AddSingleton<SessionModule>();
