@@ -22,6 +22,12 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             failures.Add("DataDirectory must not be empty.");
         }
 
+        if (!string.Equals(options.LogFormat, ConsoleLogging.Text, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.LogFormat, ConsoleLogging.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"LogFormat must be \"text\" or \"json\" (is \"{options.LogFormat}\").");
+        }
+
         ValidatePort(nameof(ParleyOptions.C2sPort), options.C2sPort, failures);
         ValidatePort(nameof(ParleyOptions.C2sTlsPort), options.C2sTlsPort, failures);
         if (options.C2sPort != 0 && options.C2sPort == options.C2sTlsPort)
@@ -53,6 +59,10 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:OutboundQueueLength", options.Limits.OutboundQueueLength, failures);
         ValidatePositive("Limits:MaxResourcesPerAccount", options.Limits.MaxResourcesPerAccount, failures);
         ValidatePositive("Limits:MaxOfflineMessages", options.Limits.MaxOfflineMessages, failures);
+        if (options.Limits.MaxOfflineBytes <= 0)
+        {
+            failures.Add($"Limits:MaxOfflineBytes must be positive (is {options.Limits.MaxOfflineBytes}).");
+        }
         ValidatePositive("Limits:MaxBlocklistItems", options.Limits.MaxBlocklistItems, failures);
         ValidatePositive("Limits:MaxVCardBytes", options.Limits.MaxVCardBytes, failures);
         ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);
