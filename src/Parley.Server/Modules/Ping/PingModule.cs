@@ -7,7 +7,7 @@ internal sealed class PingModule : IXmppModule
 {
     public void Map(ModuleMap map)
     {
-        map.Feature(Namespaces.Ping);
+        map.Feature(Namespaces.Ping, Addressed.Server | Addressed.Account);
         map.Iq("get", "ping", Namespaces.Ping, Addressed.Server | Addressed.Account, static _ => ValueTask.FromResult(IqReply.Empty));
     }
 }
