@@ -31,7 +31,7 @@ public class RoutingBenchmarks
     {
         var options = Options.Create(new ParleyOptions { Domains = ["example.com"] });
         var sessions = new LocalSessionDirectory();
-        var blocklists = new Blocklists(new EmptyBlocklistStore(), sessions);
+        var blocklists = new Blocklists(new EmptyBlocklistStore(), sessions, new Parley.Server.Accounts.AccountLocks());
         var events = new EventBus();
         StanzaDelivery? delivery = null;
         var modules = new ModuleDispatcher(() => [new MessageModule(sessions, delivery!), new BlockingModule(blocklists, sessions, delivery!, events, options)], events);

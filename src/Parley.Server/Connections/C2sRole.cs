@@ -13,6 +13,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, directTls);
     private readonly ClientIdlePolicy _idle = new(server.Connections, connection);
     private ClientSession? _session;
+    private bool _kept;
 
     public string Kind => directTls ? "c2s-tls" : "c2s";
 
@@ -67,11 +68,43 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
         }
     }
 
+    /// <summary>
+    /// The transport is ending: a module may keep the session detached for a while (stream
+    /// management), decided before the connection refuses anything, so what is sent from now on is
+    /// held by the session. A replaced session (RFC 6120 §7.7.2.2) is no longer bound and is not kept.
+    /// </summary>
+    public void OnTransportEnding(TransportEnd end)
+    {
+        var services = server.Negotiation;
+        if (_session is { } session
+            && ReferenceEquals(services.Sessions.Find(session.Jid), session)
+            && services.Modules.KeepAfterTransportEnd(session, end) is { } keep)
+        {
+            // Held like a connection's outbox: bounded by Limits:OutboundQueueLength.
+            session.Detach(connection, server.Options.Limits.OutboundQueueLength, keep, server.Heartbeat.Time, s => EndAsync(s).AsTask());
+            _kept = true;
+        }
+    }
+
+    /// <summary>
+    /// The connection has closed: unless the session was kept, it ends (unbound, its unavailable
+    /// presence broadcast); a kept one ends when its time runs out unresumed. A replaced session
+    /// simply goes, and its per-session state with it.
+    /// </summary>
     public async ValueTask OnClosedAsync()
     {
-        if (_session is { } session && server.Negotiation.Sessions.Unbind(session))
+        if (_session is { } session && !_kept)
+        {
+            await EndAsync(session).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask EndAsync(ClientSession session)
+    {
+        if (server.Negotiation.Sessions.Unbind(session))
         {
             await server.Negotiation.Modules.PublishAsync(new SessionClosed(session)).ConfigureAwait(false);
         }
     }
+
 }

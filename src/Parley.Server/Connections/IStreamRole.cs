@@ -1,5 +1,6 @@
 using System.Net.Security;
 using Parley.Server.Negotiation;
+using Parley.Server.Sessions;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Connections;
@@ -46,6 +47,14 @@ internal interface IStreamRole
 
     /// <summary>Once per heartbeat, for the role's own timers (idle streams).</summary>
     void OnHeartbeat(long timestamp);
+
+    /// <summary>
+    /// The stream is about to close (<paramref name="end"/> says how), before anything more is refused:
+    /// the moment a client role may detach its session to keep it (stream management). Nothing by default.
+    /// </summary>
+    void OnTransportEnding(TransportEnd end)
+    {
+    }
 
     /// <summary>The connection has closed: release whatever the stream held (the bound session).</summary>
     ValueTask OnClosedAsync();

@@ -81,6 +81,9 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
 
     public string ConnectionId => _context.ConnectionId;
 
+    /// <summary>How the stream ended; read by the role once the connection has closed.</summary>
+    public TransportEnd End { get; private set; } = TransportEnd.Lost;
+
     private ILogger Logger => _server.Logger;
 
     public async Task RunAsync()
@@ -107,10 +110,12 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             writeLoop = WriteLoopAsync();
             _role.OnStarted();
             peerClosed = await ReadLoopAsync().ConfigureAwait(false);
+            End = peerClosed ? TransportEnd.Closed : _closeRequested ? TransportEnd.StreamError : TransportEnd.Lost;
         }
         catch (StreamErrorException e)
         {
             error = e;
+            End = TransportEnd.StreamError;
         }
         catch (Exception e) when (IsConnectionLoss(e))
         {
@@ -120,11 +125,13 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         {
             ConnectionLog.Unexpected(Logger, ConnectionId, e);
             error = new StreamErrorException(StreamErrorCondition.InternalServerError);
+            End = TransportEnd.StreamError;
         }
         finally
         {
             try
             {
+                _role.OnTransportEnding(End);
                 await CloseAsync(writeLoop, error, peerClosed).ConfigureAwait(false);
             }
             finally

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Server.Accounts;
 using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Federation;
@@ -98,6 +99,7 @@ public static class ServerHost
         services.AddSingleton<StanzaRouter>();
         services.AddSingleton<StanzaDelivery>();
         services.AddSingleton<EventBus>();
+        services.AddSingleton<AccountLocks>();
 
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
@@ -146,6 +148,12 @@ public static class ServerHost
         if (options.AllowRegistration)
         {
             yield return services.GetRequiredService<RegisterModule>();
+        }
+
+        // Modules registered as IXmppModule services (tests' probes, later plug-ins) come last.
+        foreach (var module in services.GetServices<IXmppModule>())
+        {
+            yield return module;
         }
     }
 

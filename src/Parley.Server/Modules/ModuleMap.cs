@@ -23,6 +23,8 @@ internal sealed class ModuleMap
 
     internal List<(string Name, string Namespace, StreamElementHandler Handler, string Module)> StreamElements { get; } = [];
 
+    internal List<TransportLostHandler> TransportLostHandlers { get; } = [];
+
     internal List<(Type EventType, Func<object, ValueTask> Handler)> EventHandlers { get; } = [];
 
     internal List<StanzaFilter> Filters { get; } = [];
@@ -64,6 +66,9 @@ internal sealed class ModuleMap
     /// <summary>A non-stanza top-level element on a bound client stream; one handler per name and namespace, a duplicate fails at start.</summary>
     public void StreamElement(string name, string ns, StreamElementHandler handler) =>
         StreamElements.Add((name, ns, handler, CurrentModule));
+
+    /// <summary>Asked when a bound session's transport ends: keep the session detached for a while, or not.</summary>
+    public void OnTransportLost(TransportLostHandler handler) => TransportLostHandlers.Add(handler);
 
     /// <summary>Subscribes to a typed event (<see cref="EventBus"/>); handlers run in registration order.</summary>
     public void On<TEvent>(Func<TEvent, ValueTask> handler)

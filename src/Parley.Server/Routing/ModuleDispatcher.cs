@@ -78,6 +78,20 @@ internal sealed class ModuleDispatcher
         }
     }
 
+    /// <summary>How long to keep a session whose transport ended, or null to end it now (<see cref="ModuleMap.OnTransportLost"/>).</summary>
+    public TimeSpan? KeepAfterTransportEnd(ClientSession session, TransportEnd end)
+    {
+        foreach (var handler in T.TransportLostHandlers)
+        {
+            if (handler(session, end) is { } keep)
+            {
+                return keep;
+            }
+        }
+
+        return null;
+    }
+
     public ValueTask PublishAsync<TEvent>(TEvent e)
         where TEvent : class => Events.PublishAsync(e);
 
@@ -146,6 +160,7 @@ internal sealed class ModuleDispatcher
             OutgoingHandlers = [.. map.OutgoingHandlers.Select((h, i) => (h, i)).OrderBy(x => x.h.Order).ThenBy(x => x.i)
                 .Select(x => (x.h.Kinds, x.h.Addressed, x.h.Handler))];
             OutboundFilters = [.. map.OutboundFilters];
+            TransportLostHandlers = [.. map.TransportLostHandlers];
             Filters = [.. map.Filters];
             events.Freeze(map.EventHandlers.GroupBy(e => e.EventType)
                 .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Handler).ToArray()));
@@ -170,6 +185,8 @@ internal sealed class ModuleDispatcher
         public OutboundFilter[] OutboundFilters { get; }
 
         public StanzaFilter[] Filters { get; }
+
+        public TransportLostHandler[] TransportLostHandlers { get; }
 
         /// <summary>Per addressee kind, what disco#info lists.</summary>
         public FrozenDictionary<Addressed, (IReadOnlyList<DiscoIdentity> Identities, IReadOnlyList<string> Features)> Disco { get; }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parley.Server.Accounts;
 using Parley.Server.Sessions;
 using Parley.Xmpp.Addressing;
 
@@ -8,14 +9,11 @@ namespace Parley.Server.Modules.Blocking;
 /// The blocklists in force. Those of accounts with bound resources are held in memory, so the
 /// check every routed stanza makes costs a dictionary lookup; the others are read from the store
 /// when a stanza reaches them (an offline account gets few). Loading, changing and forgetting a
-/// list take the account's gate, so the memory copy is never older than the stored one.
+/// list take the account's lock (AccountLocks), so the memory copy is never older than the stored one.
 /// </summary>
-internal sealed class Blocklists(IBlocklistStore store, ISessionDirectory sessions)
+internal sealed class Blocklists(IBlocklistStore store, ISessionDirectory sessions, AccountLocks locks)
 {
     private readonly ConcurrentDictionary<Jid, Blocklist> _online = new();
-
-    // Striped rather than one per account: bounded, and accounts rarely contend.
-    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async ValueTask<Blocklist> GetAsync(Jid account, CancellationToken cancellationToken) =>
         _online.TryGetValue(account, out var list) ? list : new Blocklist(await store.GetAsync(account, cancellationToken).ConfigureAwait(false));
@@ -23,36 +21,24 @@ internal sealed class Blocklists(IBlocklistStore store, ISessionDirectory sessio
     /// <summary>A resource was bound: keep the account's list in memory while it has any.</summary>
     public async Task LoadAsync(Jid account, CancellationToken cancellationToken)
     {
-        var gate = Gate(account);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await locks.LockAsync(account, cancellationToken).ConfigureAwait(false))
         {
             if (!_online.ContainsKey(account))
             {
                 _online[account] = new Blocklist(await store.GetAsync(account, cancellationToken).ConfigureAwait(false));
             }
         }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     /// <summary>A resource ended: drop the memory copy once the account has none left.</summary>
     public async Task ForgetIfOfflineAsync(Jid account)
     {
-        var gate = Gate(account);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await locks.LockAsync(account).ConfigureAwait(false))
         {
             if (sessions.Resources(account).Count == 0)
             {
                 _online.TryRemove(account, out _);
             }
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -66,9 +52,7 @@ internal sealed class Blocklists(IBlocklistStore store, ISessionDirectory sessio
 
     private async Task<bool> ChangeAsync(Jid account, Func<Blocklist, Blocklist> change, Func<Blocklist, bool> allowed, Func<Task> write, CancellationToken cancellationToken)
     {
-        var gate = Gate(account);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await locks.LockAsync(account, cancellationToken).ConfigureAwait(false))
         {
             var next = change(await GetAsync(account, cancellationToken).ConfigureAwait(false));
             if (!allowed(next))
@@ -85,11 +69,5 @@ internal sealed class Blocklists(IBlocklistStore store, ISessionDirectory sessio
 
             return true;
         }
-        finally
-        {
-            gate.Release();
-        }
     }
-
-    private SemaphoreSlim Gate(Jid account) => _gates[(int)((uint)account.GetHashCode() % (uint)_gates.Length)];
 }

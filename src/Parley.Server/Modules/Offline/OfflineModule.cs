@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Parley.Server.Accounts;
 using Parley.Server.Hosting;
 using Parley.Server.Modules.Events;
 using Parley.Server.Modules.Messages;
@@ -19,12 +20,10 @@ namespace Parley.Server.Modules.Offline;
 /// A message is removed only after it was queued on that session, so delivery is at least once:
 /// a crash between the two can repeat one. Storing and delivering for one account never interleave.
 /// </summary>
-internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessions, StanzaDelivery delivery, IOptions<ParleyOptions> options, TimeProvider time) : IXmppModule
+internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessions, StanzaDelivery delivery, AccountLocks locks, IOptions<ParleyOptions> options, TimeProvider time) : IXmppModule
 {
     /// <summary>Messages read per round trip while delivering.</summary>
     private const int Batch = 100;
-
-    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     private readonly int _quota = options.Value.Limits.MaxOfflineMessages;
 
@@ -53,9 +52,9 @@ internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessi
         }
 
         var account = context.To?.Bare ?? context.From.Account;
-        var gate = Gate(account);
-        await gate.WaitAsync(context.CancellationToken).ConfigureAwait(false);
-        try
+        // Storing and delivering for an account never interleave: no message is stored just after a
+        // delivery read the queue, and no two deliveries repeat one.
+        using (await locks.LockAsync(account, context.CancellationToken).ConfigureAwait(false))
         {
             if (!await store.TryAddAsync(account, message, time.GetUtcNow(), _quota, context.CancellationToken).ConfigureAwait(false))
             {
@@ -70,10 +69,6 @@ internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessi
                 await FlushAsync(session).ConfigureAwait(false);
             }
         }
-        finally
-        {
-            gate.Release();
-        }
 
         return Handling.Done;
     }
@@ -87,23 +82,11 @@ internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessi
             return;
         }
 
-        var gate = Gate(session.Account);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await locks.LockAsync(session.Account).ConfigureAwait(false))
         {
             await FlushAsync(session).ConfigureAwait(false);
         }
-        finally
-        {
-            gate.Release();
-        }
     }
-
-    /// <summary>
-    /// One lock per account (striped): storing and delivering for an account never interleave, so
-    /// no message is stored just after a delivery read the queue, and no two deliveries repeat one.
-    /// </summary>
-    private SemaphoreSlim Gate(Jid account) => _gates[(uint)account.GetHashCode() % (uint)_gates.Length];
 
     /// <summary>The available resource with the highest non-negative priority, if any (RFC 6121 §8.5.2.1.1).</summary>
     private ClientSession? MostAvailable(Jid account)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Parley.Server.Accounts;
 using Parley.Server.Sessions;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Xml;
@@ -10,12 +11,8 @@ namespace Parley.Server.Modules.Roster;
 /// increases the roster version) and is pushed to the account's interested resources (RFC 6121
 /// §2.1.6), whether a roster set or subscription handling caused it.
 /// </summary>
-internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, PendingRequestQuota pendingQuota)
+internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, PendingRequestQuota pendingQuota, AccountLocks locks)
 {
-    // Striped per-account locks: two read loops changing one roster serialize; unrelated accounts
-    // rarely share a stripe. Never held while another account's lock is taken.
-    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
-
     private long _pushId;
 
     public IRosterStore Store => store;
@@ -23,12 +20,8 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, Pe
     /// <summary>RFC 6121 §2.1.6: an "interested" resource requested the roster during this session; kept in the session.</summary>
     public static void MarkInterested(ClientSession session) => session.Features.Set(RosterInterest.Instance);
 
-    public async Task<IDisposable> LockAsync(Jid account, CancellationToken cancellationToken)
-    {
-        var gate = _locks[(account.Bare.GetHashCode() & int.MaxValue) % _locks.Length];
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Release(gate);
-    }
+    /// <summary>The account's lock (<see cref="AccountLocks"/>): two read loops changing one roster take turns.</summary>
+    public ValueTask<AccountLocks.Held> LockAsync(Jid account, CancellationToken cancellationToken) => locks.LockAsync(account, cancellationToken);
 
     /// <summary>
     /// Applies a subscription transition to the account's state toward the contact, stores what
@@ -90,8 +83,4 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, Pe
         public static readonly RosterInterest Instance = new();
     }
 
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
-    }
 }
