@@ -81,7 +81,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
             && services.Modules.KeepAfterTransportEnd(session, end) is { } keep)
         {
             // Held like a connection's outbox: bounded by Limits:OutboundQueueLength.
-            session.Detach(connection, server.Options.Limits.OutboundQueueLength, keep, server.Heartbeat.Time, s => EndAsync(s).AsTask());
+            session.Detach(connection, server.Connections.Options.Limits.OutboundQueueLength, keep, server.Connections.Heartbeat.Time, s => EndAsync(s).AsTask());
             _kept = true;
         }
     }
