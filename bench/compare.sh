@@ -4,8 +4,10 @@
 # ceiling for the same load) and the neutral yardstick ../shared/bench/loadgen against all three.
 # Prints a markdown table of medians with Parley's ratio to each. Not part of CI.
 #
-# Usage: bench/compare.sh [--quick] [--rounds N] [--seconds S]
+# Usage: bench/compare.sh [--quick] [--rounds N] [--seconds S] [--storage postgresql]
 #   --quick      one round, 3 measured seconds, fewer users: a smoke test of the script
+#   --storage postgresql
+#                instead: Parley on SQLite against Parley on PostgreSQL (bench/compare_storage.sh)
 #   --rounds N   rounds of every load (default 3)
 #   --seconds S  measured seconds per load (default 8; 2 more are warm-up)
 # Environment: LOADGEN_DIR (default ../shared/bench/loadgen beside the repository), WORK (temp dir).
@@ -21,9 +23,15 @@ while [ $# -gt 0 ]; do
         --quick) QUICK=1; ROUNDS=1; SECS=3; shift ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --seconds) SECS=$2; shift 2 ;;
-        *) echo "usage: $0 [--quick] [--rounds N] [--seconds S]" >&2; exit 2 ;;
+        --storage) STORAGE=$2; shift 2 ;;
+        *) echo "usage: $0 [--quick] [--rounds N] [--seconds S] [--storage postgresql]" >&2; exit 2 ;;
     esac
 done
+if [ -n "${STORAGE:-}" ]; then
+    [ "$STORAGE" = postgresql ] || { echo "$0: --storage takes postgresql (compared with the default, sqlite)" >&2; exit 2; }
+    if [ "$QUICK" = 1 ]; then exec "$ROOT/bench/compare_storage.sh" --quick; fi
+    exec "$ROOT/bench/compare_storage.sh" --rounds "$ROUNDS" --seconds "$SECS"
+fi
 
 DOMAIN=bench.localhost
 USERS=2000           # accounts on every server: 100 for the pairs, 2,000 idle sessions

@@ -25,6 +25,9 @@ internal static class BenchCommand
           throughput   --pairs sender->receiver pairs, closed loop with --window messages in flight
           latency      --rate messages/s over --pairs pairs: p50, p99, max
           idle         hold --sessions bound sessions; with --server-pid, KiB of server RSS per session
+          offline      --concurrency senders store messages for the other (offline) users, then
+                       those log in and take them: stored and delivered msg/s (XEP-0160)
+          roster       --concurrency users fetch their 20-item roster in a loop: p50, p99, max
           floor        run the floor relay on --host:--port (canned login, relays by 'to' unparsed)
 
         Options (defaults in brackets):
@@ -71,7 +74,7 @@ internal static class BenchCommand
             return Cli.Success;
         }
 
-        arguments.ExpectPositionals(1, 1, "bench mode (register, logins, throughput, latency, idle or floor)");
+        arguments.ExpectPositionals(1, 1, "bench mode (register, logins, throughput, latency, idle, offline, roster or floor)");
         var settings = Settings(arguments);
         switch (arguments.Positionals[0])
         {
@@ -89,6 +92,12 @@ internal static class BenchCommand
                 break;
             case "latency":
                 await LatencyLoad.RunAsync(settings, console.Out, cancellationToken).ConfigureAwait(false);
+                break;
+            case "offline":
+                await OfflineLoad.RunAsync(settings, console.Out, cancellationToken).ConfigureAwait(false);
+                break;
+            case "roster":
+                await RosterLoad.RunAsync(settings, console.Out, cancellationToken).ConfigureAwait(false);
                 break;
             case "idle":
                 await IdleLoad.RunAsync(settings, console.Out, console.Error, cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,7 @@ internal static class UserCommand
           parley user add JID [--password P] [options]      create an account
           parley user passwd JID [--password P] [options]   change its password
           parley user remove JID [options]                  delete it and its data
+          parley user archive-delete JID [options]          delete its message archive (XEP-0313)
           parley user list [DOMAIN] [options]               list accounts, one JID a line
 
         Without --password the password is read from standard input (one line; not echoed on a
@@ -46,9 +47,9 @@ internal static class UserCommand
 
         var accepted = verb is "add" or "passwd"
             ? ConfigurationArguments.With(("--password", OptionKind.Value))
-            : verb is "remove" or "list"
+            : verb is "remove" or "list" or "archive-delete"
                 ? ConfigurationArguments.With()
-                : throw new UsageException($"unknown user command '{verb}' (add, passwd, remove or list)");
+                : throw new UsageException($"unknown user command '{verb}' (add, passwd, remove, archive-delete or list)");
         var arguments = Arguments.Parse([.. args.Skip(1)], accepted);
         if (arguments.Has("--help"))
         {
@@ -98,6 +99,14 @@ internal static class UserCommand
         if (verb != "add" && !exists)
         {
             throw new CommandFailedException(Describe(AccountResult.NotFound, jid, options));
+        }
+
+        if (verb == "archive-delete")
+        {
+            // The account stays; its archive is emptied (a user's "delete my history").
+            var deleted = await new Parley.Server.Modules.Archive.SqlArchiveStore(provider.GetRequiredService<SqlDatabase>()).DeleteAllAsync(jid, cancellationToken).ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"Deleted {deleted} archived messages of {jid}").ConfigureAwait(false);
+            return 0;
         }
 
         var result = verb switch

@@ -9,14 +9,21 @@ namespace Parley.Server.Connections;
 /// Counts open connections in total and per source address (Limits:MaxConnections,
 /// Limits:MaxConnectionsPerIp) so that one host cannot take every socket and file handle.
 /// IPv6 sources are counted per /64, the block one host usually holds; IPv4-mapped
-/// addresses count as the IPv4 address.
+/// addresses count as the IPv4 address. Outbound server-to-server connections have a limiter of
+/// their own (S2s:MaxOutboundConnections, S2s:MaxOutboundConnectionsPerAddress), keyed by the
+/// remote address.
 /// </summary>
-internal sealed class ConnectionLimiter(IOptions<ParleyOptions> options)
+internal sealed class ConnectionLimiter(int maxConnections, int maxConnectionsPerSource)
 {
-    private readonly LimitOptions _limits = options.Value.Limits;
     private readonly Dictionary<IPAddress, int> _perSource = [];
     private readonly Lock _lock = new();
     private int _total;
+
+    /// <summary>The listeners' limiter: Limits:MaxConnections and Limits:MaxConnectionsPerIp.</summary>
+    public ConnectionLimiter(IOptions<ParleyOptions> options)
+        : this(options.Value.Limits.MaxConnections, options.Value.Limits.MaxConnectionsPerIp)
+    {
+    }
 
     /// <summary>Connections currently admitted.</summary>
     public int Count
@@ -37,14 +44,14 @@ internal sealed class ConnectionLimiter(IOptions<ParleyOptions> options)
         source = remote is IPEndPoint ip ? SourceOf(ip.Address) : null;
         lock (_lock)
         {
-            if (_total >= _limits.MaxConnections)
+            if (_total >= maxConnections)
             {
                 refusal = "Too many connections to this server";
                 return false;
             }
 
             var count = 0;
-            if (source is not null && _perSource.TryGetValue(source, out count) && count >= _limits.MaxConnectionsPerIp)
+            if (source is not null && _perSource.TryGetValue(source, out count) && count >= maxConnectionsPerSource)
             {
                 refusal = "Too many connections from your address";
                 return false;

@@ -26,6 +26,12 @@ internal interface IStreamRole
     /// <summary>Negotiation is over (a resource is bound, or the server is authenticated): the negotiation timeout no longer applies.</summary>
     bool IsEstablished { get; }
 
+    /// <summary>
+    /// A stream this server opened (outbound server-to-server): its connection is counted by the
+    /// federation's own limiter, not against the listeners' Limits:MaxConnections (issue 11 item 2).
+    /// </summary>
+    bool IsOutbound => false;
+
     /// <summary>The transport is ready (after direct TLS): the initiating entity sends its header now.</summary>
     void OnStarted();
 

@@ -52,6 +52,16 @@ internal sealed class ServerTls(CertificateProvider certificates)
     public async Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, string? streamDomain, bool serverToServer, CancellationToken cancellationToken)
     {
         X509Certificate2? certificate = null;
+        X509Certificate2Collection? intermediates = null;
+
+        // Any peer certificate is accepted here; the intermediates it sent are kept for the chain
+        // federation builds when it judges the certificate (issue 11 item 9).
+        bool KeepIntermediates(object sender, X509Certificate? peer, X509Chain? chain, SslPolicyErrors errors)
+        {
+            intermediates = Federation.PeerCertificateValidator.Presented(chain);
+            return true;
+        }
+
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
@@ -66,7 +76,7 @@ internal sealed class ServerTls(CertificateProvider certificates)
                         ServerCertificateContext = _contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null)),
                         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         ClientCertificateRequired = serverToServer,
-                        RemoteCertificateValidationCallback = serverToServer ? static (_, _, _, _) => true : null,
+                        RemoteCertificateValidationCallback = serverToServer ? KeepIntermediates : null,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         ApplicationProtocols = directTls ? (serverToServer ? ServerAlpn : Alpn) : null,
                     });
@@ -92,6 +102,7 @@ internal sealed class ServerTls(CertificateProvider certificates)
         })
         {
             PeerCertificate = ssl.RemoteCertificate as X509Certificate2,
+            PeerIntermediates = intermediates,
         });
     }
 

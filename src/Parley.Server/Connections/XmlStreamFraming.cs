@@ -14,6 +14,9 @@ internal sealed class XmlStreamFraming(XmlLimits limits) : IStreamFraming
 
     private readonly XmppStreamReader _reader = new(limits);
 
+    // The prefixes our header declared (XEP-0220 §2: xmlns:db), for the elements written after it.
+    private IReadOnlyList<KeyValuePair<string, string>> _declarations = [];
+
     public string? StreamNamespace => _reader.StreamNamespace;
 
     public bool TryRead(ref ReadOnlySequence<byte> buffer, out XmlStreamEvent streamEvent) => _reader.TryRead(ref buffer, out streamEvent);
@@ -33,35 +36,42 @@ internal sealed class XmlStreamFraming(XmlLimits limits) : IStreamFraming
         return true;
     }
 
-    public void WriteOpen(IBufferWriter<byte> output, string contentNamespace, IEnumerable<XmlAttribute> attributes, IReadOnlyList<KeyValuePair<string, string>> declarations) =>
+    public void WriteOpen(IBufferWriter<byte> output, string contentNamespace, IEnumerable<XmlAttribute> attributes, IReadOnlyList<KeyValuePair<string, string>> declarations)
+    {
+        _declarations = declarations;
         ElementWriter.WriteStreamHeader(output, contentNamespace, attributes, declarations);
+    }
 
     /// <summary>
     /// Writes an element in the stream's default namespace context. Stanzas are held in jabber:client
     /// inside the server, so on a jabber:server or jabber:component:accept stream they are written
-    /// without a namespace declaration and take the stream's (RFC 6120 §4.8.3). Elements of the
-    /// streams namespace (features, error) use the 'stream' prefix the header declared (RFC 6120
-    /// §4.8.3): clients that match on prefixed names, as several do, expect &lt;stream:features/&gt;.
+    /// without a namespace declaration and take the stream's (RFC 6120 §4.8.3). Elements of a
+    /// namespace the header declared a prefix for are written with that prefix: the streams
+    /// namespace as 'stream' (RFC 6120 §4.8.3; clients that match on prefixed names, as several do,
+    /// expect &lt;stream:features/&gt;), and on server streams the dialback namespace as 'db', which
+    /// XEP-0220 §2 requires ("MUST be prefixed … as advertised on the stream header") and ejabberd
+    /// enforces by ignoring unprefixed dialback elements.
     /// </summary>
     public void WriteElement(IBufferWriter<byte> output, Element element)
     {
-        if (element.Namespace != Namespaces.Streams)
+        if (element.Namespace == Namespaces.Streams)
         {
-            ElementWriter.Write(output, element, Namespaces.Client);
+            ElementWriter.WritePrefixed(output, "stream", element, Namespaces.Client);
             return;
         }
 
-        WriteAscii(output, "<stream:");
-        WriteAscii(output, element.Name);
-        WriteAscii(output, ">");
-        foreach (var child in element.Children())
+        // Indexed: a foreach over the IReadOnlyList would box its enumerator for every stanza written.
+        var declarations = _declarations;
+        for (var i = 0; i < declarations.Count; i++)
         {
-            ElementWriter.Write(output, child, Namespaces.Client);
+            if (declarations[i].Value == element.Namespace)
+            {
+                ElementWriter.WritePrefixed(output, declarations[i].Key, element, Namespaces.Client);
+                return;
+            }
         }
 
-        WriteAscii(output, "</stream:");
-        WriteAscii(output, element.Name);
-        WriteAscii(output, ">");
+        ElementWriter.Write(output, element, Namespaces.Client);
     }
 
     public void WriteClose(IBufferWriter<byte> output) => output.Write(StreamClose);
@@ -74,12 +84,5 @@ internal sealed class XmlStreamFraming(XmlLimits limits) : IStreamFraming
         var keep = found ? 0 : Math.Min(buffer.Length, StreamClose.Length - 1);
         consumed = buffer.GetPosition(buffer.Length - keep);
         return found;
-    }
-
-    private static void WriteAscii(IBufferWriter<byte> output, string text)
-    {
-        var span = output.GetSpan(text.Length);
-        var written = System.Text.Encoding.ASCII.GetBytes(text, span);
-        output.Advance(written);
     }
 }

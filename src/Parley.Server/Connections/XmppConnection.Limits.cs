@@ -30,13 +30,22 @@ internal sealed partial class XmppConnection
     /// the stream is opened and closed with &lt;policy-violation/&gt; and a text (RFC 6120 §4.9.3.14:
     /// the entity has violated a local service policy), and other connections are unaffected.
     /// </summary>
-    /// <returns>True when admitted; the caller then calls <see cref="LeaveLimits"/> once.</returns>
+    /// <returns>
+    /// True when admitted; the caller then calls <see cref="LeaveLimits"/> once. False with no
+    /// refusal for an outbound stream, which the federation's limiter admitted before it connected.
+    /// </returns>
     private bool EnterLimits(out StreamErrorException? refusal)
     {
         var time = _server.Heartbeat.Time;
         Volatile.Write(ref _lastReceived, time.GetTimestamp());
         var limits = _server.Options.Limits;
         _readBucket = new TokenBucket(limits.ReadBytesPerSecond, limits.ReadBurstBytes, time);
+        if (_role.IsOutbound)
+        {
+            refusal = null;
+            return false;
+        }
+
         if (_server.Limiter.TryAdmit(_context.RemoteEndPoint, out _source, out var reason))
         {
             refusal = null;

@@ -47,9 +47,12 @@ internal sealed class FederationServices(
     /// <summary>S2s:DomainPolicies for the domain, else S2s:CertificatePolicy (the latter when the domain is not known yet).</summary>
     public S2sCertificatePolicy PolicyFor(string? domain) => certificateValidator.PolicyFor(domain ?? "");
 
-    /// <summary>RFC 6125 / RFC 7590: whether a peer's certificate chains to a trusted CA and names its domain.</summary>
-    public bool IsCertificateValidFor(X509Certificate2? certificate, string domain) =>
-        certificateValidator.Validate(certificate, null, domain) == PeerCertificateVerdict.Valid;
+    /// <summary>
+    /// RFC 6125 / RFC 7590: whether a peer's certificate chains to a trusted CA and names its
+    /// domain; <paramref name="presented"/> are the intermediates the peer sent (never roots).
+    /// </summary>
+    public bool IsCertificateValidFor(X509Certificate2? certificate, X509Certificate2Collection? presented, string domain) =>
+        certificateValidator.Validate(certificate, presented, domain) == PeerCertificateVerdict.Valid;
 
     /// <summary>Milliseconds-free elapsed check on <see cref="TimeProvider"/> timestamps.</summary>
     public bool Elapsed(long since, long now, int seconds) => now - since >= seconds * Time.TimestampFrequency;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
 using Parley.Xmpp.Stanzas;
@@ -16,8 +15,7 @@ internal sealed class OutboundStream(S2sConnector connector, DomainPair pair)
 {
     private readonly Lock _gate = new();
     private readonly List<Element> _queue = [];
-    private readonly List<Element> _verifyQueue = [];
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<bool?>> _verifications = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingVerification> _verifications = new(StringComparer.Ordinal);
     private XmppConnection? _connection;
     private bool _authenticated;
     private bool _verifyReady;
@@ -70,36 +68,43 @@ internal sealed class OutboundStream(S2sConnector connector, DomainPair pair)
         return true;
     }
 
-    /// <summary>XEP-0220 §2.3.1: asks the authoritative server whether a key is valid. Null when it cannot be asked.</summary>
+    /// <summary>
+    /// XEP-0220 §2.3.1: asks the authoritative server whether a key is valid. Null when it cannot be
+    /// asked; the caller bounds the wait (S2s:DialbackTimeoutSeconds) and then calls <see cref="Abandon"/>.
+    /// </summary>
     public Task<bool?> VerifyAsync(string streamId, string key)
     {
-        var completion = new TaskCompletionSource<bool?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_verifications.TryAdd(streamId, completion))
-        {
-            // A second request for the same stream id before the first was answered: not this server's.
-            return Task.FromResult<bool?>(false);
-        }
-
-        var request = FederationServices.Dialback("verify", pair.Local, pair.Remote, id: streamId, key: key);
+        var pending = new PendingVerification(FederationServices.Dialback("verify", pair.Local, pair.Remote, id: streamId, key: key));
         XmppConnection? connection;
         lock (_gate)
         {
             if (_ended)
             {
-                _verifications.TryRemove(streamId, out _);
                 return Task.FromResult<bool?>(null);
+            }
+
+            if (!_verifications.TryAdd(streamId, pending))
+            {
+                // A second request for the same stream id before the first was answered: not this server's.
+                return Task.FromResult<bool?>(false);
             }
 
             _lastActivity = connector.Services.Time.GetTimestamp();
             connection = _verifyReady ? _connection : null;
-            if (connection is null)
-            {
-                _verifyQueue.Add(request);
-            }
+            pending.SentOn = connection;
         }
 
-        connection?.Send(request);
-        return completion.Task;
+        connection?.Send(pending.Request);
+        return pending.Completion.Task;
+    }
+
+    /// <summary>The wait for a verification ended without an answer: a late answer is then ignored.</summary>
+    public void Abandon(string streamId)
+    {
+        lock (_gate)
+        {
+            _verifications.Remove(streamId);
+        }
     }
 
     public void Start() => _ = connector.RunAsync(this);
@@ -113,14 +118,21 @@ internal sealed class OutboundStream(S2sConnector connector, DomainPair pair)
         }
     }
 
+    /// <summary>TLS is settled on <paramref name="connection"/>: the verifications waiting for it go out there.</summary>
     public void OnVerifyReady(XmppConnection connection)
     {
-        List<Element> requests;
+        List<Element> requests = [];
         lock (_gate)
         {
             _verifyReady = true;
-            requests = [.. _verifyQueue];
-            _verifyQueue.Clear();
+            foreach (var pending in _verifications.Values)
+            {
+                if (pending.SentOn is null)
+                {
+                    pending.SentOn = connection;
+                    requests.Add(pending.Request);
+                }
+            }
         }
 
         foreach (var request in requests)
@@ -148,17 +160,32 @@ internal sealed class OutboundStream(S2sConnector connector, DomainPair pair)
         }
     }
 
-    public void CompleteVerify(string? id, string? from, string type)
+    /// <summary>
+    /// XEP-0220 §2.3.2: an answer to one of our db:verify requests. Taken only when it names the
+    /// pair and a request that went out on the same connection; anything else is ignored (a late
+    /// answer after <see cref="Abandon"/>, or one for a request never sent), so that no peer can
+    /// settle a verification it was not asked.
+    /// </summary>
+    public void CompleteVerify(XmppConnection connection, string? id, string? from, string? to, string type)
     {
-        if (id is not null && from == pair.Remote && _verifications.TryRemove(id, out var completion))
+        PendingVerification? pending;
+        lock (_gate)
         {
-            completion.TrySetResult(type switch
+            if (id is null || from != pair.Remote || to != pair.Local
+                || !_verifications.TryGetValue(id, out pending) || !ReferenceEquals(pending.SentOn, connection))
             {
-                "valid" => true,
-                "invalid" => false,
-                _ => null,
-            });
+                return;
+            }
+
+            _verifications.Remove(id);
         }
+
+        pending.Completion.TrySetResult(type switch
+        {
+            "valid" => true,
+            "invalid" => false,
+            _ => null,
+        });
     }
 
     /// <summary>The remote server refused this pair (no TLS, policy, dialback invalid): the failure the queue bounces with.</summary>
@@ -216,22 +243,23 @@ internal sealed class OutboundStream(S2sConnector connector, DomainPair pair)
     public void End()
     {
         List<Element> queued;
+        List<PendingVerification> verifications;
         StanzaErrorCondition failure;
         lock (_gate)
         {
             _ended = true;
             queued = [.. _queue];
             _queue.Clear();
-            _verifyQueue.Clear();
             failure = _failure;
+            verifications = [.. _verifications.Values];
+            _verifications.Clear();
         }
 
-        foreach (var (_, completion) in _verifications)
+        foreach (var pending in verifications)
         {
-            completion.TrySetResult(null);
+            pending.Completion.TrySetResult(null);
         }
 
-        _verifications.Clear();
         if (queued.Count > 0)
         {
             FederationLog.OutboundFailed(connector.Services.Logger, pair.Local, pair.Remote, failure, queued.Count);
@@ -241,5 +269,15 @@ internal sealed class OutboundStream(S2sConnector connector, DomainPair pair)
         {
             connector.Bounce(stanza, failure);
         }
+    }
+
+    /// <summary>One db:verify request: its answer, and the connection it went out on (null while it waits for one).</summary>
+    private sealed class PendingVerification(Element request)
+    {
+        public Element Request { get; } = request;
+
+        public TaskCompletionSource<bool?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public XmppConnection? SentOn { get; set; }
     }
 }

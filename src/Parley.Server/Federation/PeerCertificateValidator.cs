@@ -74,6 +74,26 @@ internal sealed class PeerCertificateValidator : IDisposable
         return CertificateIdentity.Matches(certificate, domain) ? PeerCertificateVerdict.Valid : PeerCertificateVerdict.NameMismatch;
     }
 
+    /// <summary>
+    /// The certificates a peer sent beside its leaf, as the TLS layer hands them to the validation
+    /// callback (the chain's extra store), copied so that they outlive the handshake's chain.
+    /// </summary>
+    public static X509Certificate2Collection? Presented(X509Chain? chain)
+    {
+        if (chain is null || chain.ChainPolicy.ExtraStore.Count == 0)
+        {
+            return null;
+        }
+
+        var copies = new X509Certificate2Collection();
+        foreach (var certificate in chain.ChainPolicy.ExtraStore)
+        {
+            copies.Add(X509CertificateLoader.LoadCertificate(certificate.RawData));
+        }
+
+        return copies;
+    }
+
     public void Dispose()
     {
         foreach (var root in _extraRoots)

@@ -8,8 +8,9 @@ namespace Parley.Server.Federation;
 /// <summary>
 /// One address to try for a remote domain: a host name or IP literal, a port, and whether TLS starts
 /// at once (XEP-0368 `_xmpps-server`) or by STARTTLS after the stream header (RFC 6120 §5).
+/// <paramref name="StaticRoute"/> marks an operator's S2s:Routes entry, which may name any address.
 /// </summary>
-internal sealed record S2sEndpoint(string Host, int Port, bool DirectTls)
+internal sealed record S2sEndpoint(string Host, int Port, bool DirectTls, bool StaticRoute = false)
 {
     /// <summary>
     /// Reads a static route's "host:port" (S2s:Routes): a domain name or IPv4 literal, or an IPv6
@@ -57,7 +58,7 @@ internal sealed record S2sEndpoint(string Host, int Port, bool DirectTls)
             host = prepared;
         }
 
-        endpoint = new S2sEndpoint(host, port, DirectTls: false);
+        endpoint = new S2sEndpoint(host, port, DirectTls: false, StaticRoute: true);
         return true;
     }
 }

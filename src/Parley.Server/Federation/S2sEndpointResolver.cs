@@ -30,6 +30,7 @@ internal sealed class S2sEndpointResolver
     private readonly FrozenDictionary<string, S2sEndpoint> _routes;
     private readonly ILookupClient _dns;
     private readonly Random _random;
+    private readonly bool _allowIpLiterals;
 
     public S2sEndpointResolver(IOptions<ParleyOptions> options, ILookupClient dns)
         : this(options, dns, Random.Shared)
@@ -41,6 +42,7 @@ internal sealed class S2sEndpointResolver
     {
         _dns = dns;
         _random = random;
+        _allowIpLiterals = options.Value.S2s.AllowIpLiteralDomains;
         var routes = new Dictionary<string, S2sEndpoint>(StringComparer.Ordinal);
         foreach (var (domain, route) in options.Value.S2s.Routes)
         {
@@ -72,10 +74,11 @@ internal sealed class S2sEndpointResolver
         }
 
         // RFC 7622 §3.2: a domainpart may be an IP literal; there is no SRV name to look up then.
+        // Refused unless S2s:AllowIpLiteralDomains: any peer could otherwise name any address.
         var literal = prepared.StartsWith('[') ? prepared[1..^1] : prepared;
         if (IPAddress.TryParse(literal, out _))
         {
-            return [new S2sEndpoint(literal, DefaultPort, DirectTls: false)];
+            return _allowIpLiterals ? [new S2sEndpoint(literal, DefaultPort, DirectTls: false)] : [];
         }
 
         var ascii = Idn.GetAscii(prepared);

@@ -37,6 +37,8 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
     private string? _localDomain;
     private string? _peerDomain;
     private X509Certificate2? _peerCertificate;
+    private X509Certificate2Collection? _peerIntermediates;
+    private int _pendingVerifications;
     private bool _saslDone;
     private long _lastActivity = handler.Services.Time.GetTimestamp();
 
@@ -48,7 +50,11 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
 
     public bool IsEstablished => !_authenticated.IsEmpty;
 
-    /// <summary>RFC 6120 §5.3.1: TLS is mandatory-to-negotiate unless the peer's policy is "off".</summary>
+    /// <summary>
+    /// RFC 6120 §5.3.1: TLS is mandatory-to-negotiate unless the policy of the domain the header
+    /// names is "off". That only decides what the features say: each domain authenticated on the
+    /// stream is held to its own policy (<see cref="RequireTlsFor"/>), whatever the header claimed.
+    /// </summary>
     private bool TlsRequired => _services.PolicyFor(_peerDomain) != S2sCertificatePolicy.Off;
 
     public void OnStarted()
@@ -165,6 +171,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
         _secure = true;
         _awaitingHeader = true;
         _peerCertificate = tls.PeerCertificate;
+        _peerIntermediates = tls.PeerIntermediates;
     }
 
     public void OnStreamRestarted() => _awaitingHeader = true;
@@ -279,7 +286,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
         }
 
         var domain = jid.Domain;
-        return _services.PolicyFor(domain) != S2sCertificatePolicy.Off && _services.IsCertificateValidFor(_peerCertificate, domain) ? domain : null;
+        return _services.PolicyFor(domain) != S2sCertificatePolicy.Off && _services.IsCertificateValidFor(_peerCertificate, _peerIntermediates, domain) ? domain : null;
     }
 
     /// <summary>
@@ -291,6 +298,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
     private void OnDialbackResult(Element request)
     {
         var (remote, local) = Addresses(request);
+        RequireTlsFor(remote);
         var pair = new DomainPair(local, remote);
         if (!_services.Domains.Contains(local))
         {
@@ -299,7 +307,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             return;
         }
 
-        if (_services.PolicyFor(remote) == S2sCertificatePolicy.Require && !(_secure && _services.IsCertificateValidFor(_peerCertificate, remote)))
+        if (_services.PolicyFor(remote) == S2sCertificatePolicy.Require && !(_secure && _services.IsCertificateValidFor(_peerCertificate, _peerIntermediates, remote)))
         {
             // S2s policy "require": a domain is proven by its certificate only (RFC 7590 §3.1).
             FederationLog.DialbackRefused(_services.Logger, connection.ConnectionId, remote, local, "refused by policy");
@@ -313,9 +321,32 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             return;
         }
 
+        if (Interlocked.Increment(ref _pendingVerifications) > _services.S2s.MaxPendingVerificationsPerStream)
+        {
+            // S2s:MaxPendingVerificationsPerStream: each verification may open an outbound stream;
+            // one peer cannot make this server open them without bound (issue 11 item 2).
+            Interlocked.Decrement(ref _pendingVerifications);
+            FederationLog.DialbackRefused(_services.Logger, connection.ConnectionId, remote, local, "over S2s:MaxPendingVerificationsPerStream");
+            connection.Send(DialbackError("result", local, remote, null, StanzaErrorType.Wait, StanzaErrorCondition.ResourceConstraint));
+            return;
+        }
+
         var key = request.Text;
         var streamId = _streamId!;
         _ = VerifyAsync(pair, streamId, key);
+    }
+
+    /// <summary>
+    /// Before TLS, only a domain whose own policy is "off" may authenticate or ask anything: with a
+    /// DomainPolicies entry "off", a stream whose header claims that domain must not run dialback
+    /// for others in the clear (RFC 6120 §5.3.1, §13.9.2).
+    /// </summary>
+    private void RequireTlsFor(string domain)
+    {
+        if (!_secure && _services.PolicyFor(domain) != S2sCertificatePolicy.Off)
+        {
+            throw new StreamErrorException(StreamErrorCondition.PolicyViolation, "TLS is required for " + domain);
+        }
     }
 
     private async Task VerifyAsync(DomainPair pair, string streamId, string key)
@@ -350,6 +381,10 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             FederationLog.VerificationFailed(_services.Logger, pair.Remote, pair.Local, e);
             connection.Send(DialbackError("result", pair.Local, pair.Remote, null, StanzaErrorType.Cancel, StanzaErrorCondition.InternalServerError));
         }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingVerifications);
+        }
     }
 
     /// <summary>
@@ -359,6 +394,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
     private void OnDialbackVerify(Element request)
     {
         var (receiving, originating) = Addresses(request);
+        RequireTlsFor(receiving);
         var id = request.GetAttribute("id");
         if (id is null)
         {
@@ -388,9 +424,12 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
         throw new StreamErrorException(StreamErrorCondition.ImproperAddressing);
     }
 
-    /// <summary>XEP-0220 §2.4: a dialback error carries a stanza error in the dialback namespace.</summary>
+    /// <summary>
+    /// XEP-0220 §2.4 (Example 8): a dialback error carries an &lt;error/&gt; of the stream's default
+    /// namespace, unprefixed inside the &lt;db:result/&gt; or &lt;db:verify/&gt;.
+    /// </summary>
     private static Element DialbackError(string name, string from, string to, string? id, StanzaErrorType type, StanzaErrorCondition condition) =>
-        FederationServices.Dialback(name, from, to, "error", id).Add(new StanzaError(type, condition).ToElement(Namespaces.Dialback));
+        FederationServices.Dialback(name, from, to, "error", id).Add(new StanzaError(type, condition).ToElement());
 
     /// <summary>
     /// RFC 6120 §8.1.1.1 / §8.1.2.1 on server streams: 'to' and 'from' are required and must be

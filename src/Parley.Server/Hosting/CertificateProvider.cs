@@ -30,6 +30,9 @@ internal sealed class CertificateProvider : IDisposable
     /// <summary>id-kp-serverAuth (RFC 5280 §4.2.1.12).</summary>
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
+    /// <summary>id-kp-clientAuth (RFC 5280 §4.2.1.12): this server is the TLS client of its outbound s2s streams.</summary>
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+
     private static readonly IdnMapping Idn = new();
 
     private readonly ParleyOptions _options;
@@ -184,10 +187,17 @@ internal sealed class CertificateProvider : IDisposable
         }
     }
 
-    /// <summary>Whether a generated certificate can be kept: has its key, is not near expiry, names every domain.</summary>
+    /// <summary>Whether a generated certificate can be kept: has its key, is not near expiry, has both purposes, names every domain.</summary>
     private bool Covers(X509Certificate2 certificate)
     {
         if (!certificate.HasPrivateKey || certificate.NotAfter.ToUniversalTime() <= _time.GetUtcNow().UtcDateTime + RenewalMargin)
+        {
+            return false;
+        }
+
+        // One made by an earlier version has serverAuth only: it is remade with both purposes.
+        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault()?.EnhancedKeyUsages;
+        if (usages is null || usages[ServerAuthOid] is null || usages[ClientAuthOid] is null)
         {
             return false;
         }
@@ -210,7 +220,9 @@ internal sealed class CertificateProvider : IDisposable
         var request = new CertificateRequest(new X500DistinguishedName("CN=" + Idn.GetAscii(_options.Domains[0])), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ServerAuthOid)], false));
+        // Both purposes: peers that check the purpose of the certificate their s2s client presents
+        // (ejabberd before 25.08 for SASL EXTERNAL: "unsupported certificate purpose") need clientAuth.
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ServerAuthOid), new Oid(ClientAuthOid)], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
 
         // RFC 6125 / RFC 7590: clients match the domain against DNS-ID subjectAltNames.

@@ -53,6 +53,12 @@ public sealed class ParleyOptions
 
     /// <summary>Answer software version queries (XEP-0092). Default true.</summary>
     public bool AdvertiseVersion { get; set; } = true;
+
+    /// <summary>Message archive (keys Archive:*).</summary>
+    public ArchiveOptions Archive { get; set; } = new();
+
+    /// <summary>Message carbons (keys Carbons:*).</summary>
+    public CarbonsOptions Carbons { get; set; } = new();
 }
 
 public sealed class TlsOptions
@@ -123,6 +129,12 @@ public sealed class LimitOptions
     /// answered with service-unavailable (RFC 6121 §8.5.2.2.1). Default 500.
     /// </summary>
     public int MaxOfflineMessages { get; set; } = 500;
+
+    /// <summary>
+    /// Bytes of stored XML (UTF-8) the offline queue of one account may hold; a message that would
+    /// take it past is answered like one past MaxOfflineMessages. Default 10485760 (10 MiB).
+    /// </summary>
+    public long MaxOfflineBytes { get; set; } = 10 * 1024 * 1024;
 
     /// <summary>JIDs one account may block (XEP-0191); a block past it gets policy-violation. Default 1000.</summary>
     public int MaxBlocklistItems { get; set; } = 1000;

@@ -53,6 +53,10 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:OutboundQueueLength", options.Limits.OutboundQueueLength, failures);
         ValidatePositive("Limits:MaxResourcesPerAccount", options.Limits.MaxResourcesPerAccount, failures);
         ValidatePositive("Limits:MaxOfflineMessages", options.Limits.MaxOfflineMessages, failures);
+        if (options.Limits.MaxOfflineBytes <= 0)
+        {
+            failures.Add($"Limits:MaxOfflineBytes must be positive (is {options.Limits.MaxOfflineBytes}).");
+        }
         ValidatePositive("Limits:MaxBlocklistItems", options.Limits.MaxBlocklistItems, failures);
         ValidatePositive("Limits:MaxVCardBytes", options.Limits.MaxVCardBytes, failures);
         ValidatePositive("Limits:MaxPrivateXmlBytes", options.Limits.MaxPrivateXmlBytes, failures);
@@ -61,8 +65,34 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxPendingSubscriptionsPerDomain", options.Limits.MaxPendingSubscriptionsPerDomain, failures);
         ValidatePositive("Limits:MaxSubscriptionStatusBytes", options.Limits.MaxSubscriptionStatusBytes, failures);
         ValidateHardening(options.Limits, failures);
+        ValidateArchive(options.Archive, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateArchive(ArchiveOptions archive, List<string> failures)
+    {
+        if (!Modules.Archive.ArchivePreferences.TryParsePolicy(archive.DefaultPolicy, out _))
+        {
+            failures.Add($"Archive:DefaultPolicy '{archive.DefaultPolicy}' is not one of always, never, roster.");
+        }
+
+        if (archive.RetentionDays < 0)
+        {
+            failures.Add($"Archive:RetentionDays must be 0 (keep forever) or more; it is {archive.RetentionDays}.");
+        }
+
+        ValidatePositive("Archive:RetentionIntervalMinutes", archive.RetentionIntervalMinutes, failures);
+        ValidatePositive("Archive:MaxPageSize", archive.MaxPageSize, failures);
+        ValidatePositive("Archive:DefaultPageSize", archive.DefaultPageSize, failures);
+        if (archive.DefaultPageSize > archive.MaxPageSize)
+        {
+            failures.Add($"Archive:DefaultPageSize ({archive.DefaultPageSize}) must not exceed Archive:MaxPageSize ({archive.MaxPageSize}).");
+        }
+
+        ValidatePositive("Archive:MaxPreferenceJids", archive.MaxPreferenceJids, failures);
+        ValidatePositive("Archive:WriteBatchSize", archive.WriteBatchSize, failures);
+        ValidatePositive("Archive:WriteQueueLength", archive.WriteQueueLength, failures);
     }
 
     private static void ValidateHardening(LimitOptions limits, List<string> failures)
@@ -209,6 +239,10 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("S2s:ConnectTimeoutSeconds", s2s.ConnectTimeoutSeconds, failures);
         ValidatePositive("S2s:IdleTimeoutSeconds", s2s.IdleTimeoutSeconds, failures);
         ValidatePositive("S2s:MaxQueuedStanzas", s2s.MaxQueuedStanzas, failures);
+        ValidatePositive("S2s:DialbackTimeoutSeconds", s2s.DialbackTimeoutSeconds, failures);
+        ValidatePositive("S2s:MaxOutboundConnections", s2s.MaxOutboundConnections, failures);
+        ValidatePositive("S2s:MaxOutboundConnectionsPerAddress", s2s.MaxOutboundConnectionsPerAddress, failures);
+        ValidatePositive("S2s:MaxPendingVerificationsPerStream", s2s.MaxPendingVerificationsPerStream, failures);
     }
 
     private static void ValidateComponents(ParleyOptions options, List<string> failures)

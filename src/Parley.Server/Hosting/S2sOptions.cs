@@ -47,6 +47,39 @@ public sealed class S2sOptions
     /// </summary>
     public int MaxQueuedStanzas { get; set; } = 1000;
 
+    /// <summary>
+    /// Seconds a Server Dialback verification may go unanswered (XEP-0220 §2.1.3, §2.3.2): our
+    /// db:result on an outbound stream (then its queued stanzas bounce with remote-server-timeout),
+    /// or a db:verify asked for a peer's inbound key (then the peer hears a dialback error). Default 30.
+    /// </summary>
+    public int DialbackTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Outbound server-to-server connections open at once, counted apart from the listeners'
+    /// Limits:MaxConnections so that remote peers can never crowd out clients. A stanza for a new
+    /// remote domain beyond it bounces with resource-constraint. Default 500.
+    /// </summary>
+    public int MaxOutboundConnections { get; set; } = 500;
+
+    /// <summary>Outbound connections open at once to one remote address (IPv6 per /64). Default 50.</summary>
+    public int MaxOutboundConnectionsPerAddress { get; set; } = 50;
+
+    /// <summary>
+    /// Dialback verifications (XEP-0220 §2.1.2 db:result requests) one inbound stream may have
+    /// waiting at once; one more is answered with a resource-constraint dialback error. Default 20.
+    /// </summary>
+    public int MaxPendingVerificationsPerStream { get; set; } = 20;
+
+    /// <summary>
+    /// Whether outbound streams may reach loopback, private, link-local and other non-public
+    /// addresses (RFC 1918, RFC 4193, RFC 6890) found through DNS. Off by default, so that no remote
+    /// peer can make this server dial into its own network; S2s:Routes are always allowed. Default false.
+    /// </summary>
+    public bool AllowPrivateAddresses { get; set; }
+
+    /// <summary>Whether a remote domain may be an IP literal (RFC 7622 §3.2), reached at that address. Default false.</summary>
+    public bool AllowIpLiteralDomains { get; set; }
+
     /// <summary>Reads a policy as configured ("require", "dialback", "off", any case); false for anything else, numbers included.</summary>
     internal static bool TryParsePolicy(string? value, out S2sCertificatePolicy policy)
     {

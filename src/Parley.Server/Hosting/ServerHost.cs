@@ -14,7 +14,9 @@ using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Federation;
 using Parley.Server.Modules;
+using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
+using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Offline;
@@ -101,6 +103,7 @@ public static class ServerHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<AccountLocks>();
 
+        services.AddSingleton<AccountPrivacy>();
         services.AddSingleton<DiscoModule>();
         services.AddSingleton<PingModule>();
         services.AddSingleton<SessionModule>();
@@ -110,6 +113,14 @@ public static class ServerHost
         services.AddSingleton<Rosters>();
         services.AddSingleton<Subscriptions>();
         services.AddSingleton<RosterModule>();
+        services.AddSingleton<ArchiveIds>();
+        services.TryAddSingleton<IArchiveStore, SqlArchiveStore>();
+        services.AddSingleton<ArchiveWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
+        services.AddSingleton<ArchiveRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());
+        services.AddSingleton<ArchiveModule>();
+        services.AddSingleton<CarbonsModule>();
         services.AddSingleton<MessageModule>();
         services.TryAddSingleton<IOfflineStore, SqlOfflineStore>();
         services.AddSingleton<OfflineModule>();
@@ -135,6 +146,17 @@ public static class ServerHost
         yield return services.GetRequiredService<SessionModule>();
         yield return services.GetRequiredService<PresenceModule>();
         yield return services.GetRequiredService<RosterModule>();
+        // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).
+        if (options.Archive.Enabled)
+        {
+            yield return services.GetRequiredService<ArchiveModule>();
+        }
+
+        if (options.Carbons.Enabled)
+        {
+            yield return services.GetRequiredService<CarbonsModule>();
+        }
+
         yield return services.GetRequiredService<MessageModule>();
         yield return services.GetRequiredService<OfflineModule>();
         yield return services.GetRequiredService<BlockingModule>();

@@ -29,6 +29,22 @@ internal sealed class PostgresProvider : SqlProvider
     public PostgresProvider(string connectionString)
     {
         _settings = new NpgsqlConnectionStringBuilder(connectionString);
+        // Defaults for many short statements, unless the connection string says otherwise: the
+        // statements every login runs are prepared on each pooled connection once (parsed and
+        // planned once, not per request), and a connection going back to the pool needs no
+        // DISCARD ALL, because Parley never changes session state (which would also drop them).
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).ToHashSet();
+        if (!given.Contains("MAXAUTOPREPARE"))
+        {
+            _settings.MaxAutoPrepare = 64;
+        }
+
+        if (!given.Contains("NORESETONCLOSE"))
+        {
+            _settings.NoResetOnClose = true;
+        }
+
         _dataSource = NpgsqlDataSource.Create(_settings);
     }
 

@@ -38,4 +38,13 @@ public static class Namespaces
     public const string Delay = "urn:xmpp:delay";
     public const string Hints = "urn:xmpp:hints";
     public const string ChatStates = "http://jabber.org/protocol/chatstates";
+    public const string Carbons = "urn:xmpp:carbons:2";
+    public const string Forward = "urn:xmpp:forward:0";
+    public const string StanzaId = "urn:xmpp:sid:0";
+    public const string Mam = "urn:xmpp:mam:2";
+    public const string MamExtended = "urn:xmpp:mam:2#extended";
+    public const string Rsm = "http://jabber.org/protocol/rsm";
+    public const string MucUser = "http://jabber.org/protocol/muc#user";
+    public const string Receipts = "urn:xmpp:receipts";
+    public const string ChatMarkers = "urn:xmpp:chat-markers:0";
 }

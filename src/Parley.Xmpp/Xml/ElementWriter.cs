@@ -23,6 +23,44 @@ public static class ElementWriter
         WriteElement(output, element, contextNamespace ?? "");
     }
 
+    /// <summary>
+    /// Writes a top-level element of the stream with a prefix the stream header declared for its
+    /// namespace (RFC 6120 §4.8.3 'stream', XEP-0220 §2 'db'), and no namespace declaration of its
+    /// own; children are written against <paramref name="contextNamespace"/>, the stream's default.
+    /// </summary>
+    public static void WritePrefixed(IBufferWriter<byte> output, string prefix, Element element, string contextNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(element);
+        RequireName(prefix);
+        RequireName(element.Name);
+        WriteAscii(output, "<");
+        WriteName(output, prefix);
+        WriteAscii(output, ":");
+        WriteName(output, element.Name);
+        var prefixes = new PrefixMap();
+        var attributes = element.Attributes;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            WriteAttribute(output, attributes[i], ref prefixes);
+        }
+
+        var nodes = element.Nodes;
+        if (nodes.Count == 0)
+        {
+            WriteAscii(output, "/>");
+            return;
+        }
+
+        WriteAscii(output, ">");
+        WriteChildren(output, nodes, contextNamespace);
+        WriteAscii(output, "</");
+        WriteName(output, prefix);
+        WriteAscii(output, ":");
+        WriteName(output, element.Name);
+        WriteAscii(output, ">");
+    }
+
     /// <summary>The opening stream tag (RFC 6120 §4.7), with the streams prefix and the given default namespace.</summary>
     public static void WriteStreamHeader(IBufferWriter<byte> output, string defaultNamespace, IEnumerable<XmlAttribute> attributes) =>
         WriteStreamHeader(output, defaultNamespace, attributes, []);
@@ -99,22 +137,26 @@ public static class ElementWriter
         }
 
         WriteAscii(output, ">");
+        WriteChildren(output, nodes, element.Namespace);
+        WriteAscii(output, "</");
+        WriteName(output, name);
+        WriteAscii(output, ">");
+    }
+
+    private static void WriteChildren(IBufferWriter<byte> output, IReadOnlyList<Node> nodes, string parentNamespace)
+    {
         for (var i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i];
             if (node is Element child)
             {
-                WriteElement(output, child, element.Namespace);
+                WriteElement(output, child, parentNamespace);
             }
             else if (node is TextNode text)
             {
                 WriteEscaped(output, text.Value, TextSpecial);
             }
         }
-
-        WriteAscii(output, "</");
-        WriteName(output, name);
-        WriteAscii(output, ">");
     }
 
     private static void WriteAttribute(IBufferWriter<byte> output, XmlAttribute attribute, ref PrefixMap prefixes)

@@ -23,7 +23,7 @@ public sealed class S2sEndpointResolverTests
 
         var endpoints = await resolver.ResolveAsync("PROSODY.example", CancellationToken.None);
 
-        Assert.Equal([new S2sEndpoint("127.0.0.2", 15269, DirectTls: false)], endpoints);
+        Assert.Equal([new S2sEndpoint("127.0.0.2", 15269, DirectTls: false, StaticRoute: true)], endpoints);
         Assert.Empty(Dns.Queries);
     }
 
@@ -120,9 +120,11 @@ public sealed class S2sEndpointResolverTests
     [Theory]
     [InlineData("192.0.2.7", "192.0.2.7")]
     [InlineData("[2001:db8::7]", "2001:db8::7")]
-    public async Task An_ip_literal_domain_is_its_own_endpoint(string domain, string host)
+    public async Task An_ip_literal_domain_is_its_own_endpoint_only_when_allowed(string domain, string host)
     {
-        Assert.Equal([new S2sEndpoint(host, 5269, DirectTls: false)], await Resolver().ResolveAsync(domain, CancellationToken.None));
+        // Issue 11 item 2: refused by default, so no peer can make this server dial an address of its choosing.
+        Assert.Empty(await Resolver().ResolveAsync(domain, CancellationToken.None));
+        Assert.Equal([new S2sEndpoint(host, 5269, DirectTls: false)], await Resolver(allowIpLiterals: true).ResolveAsync(domain, CancellationToken.None));
         Assert.Empty(Dns.Queries);
     }
 
@@ -146,15 +148,15 @@ public sealed class S2sEndpointResolverTests
 
         var resolver = host.Services.GetRequiredService<S2sEndpointResolver>();
 
-        Assert.Equal([new S2sEndpoint("::1", 15269, DirectTls: false)], await resolver.ResolveAsync("prosody.example", CancellationToken.None));
+        Assert.Equal([new S2sEndpoint("::1", 15269, DirectTls: false, StaticRoute: true)], await resolver.ResolveAsync("prosody.example", CancellationToken.None));
         Assert.Equal([new S2sEndpoint("elsewhere.example", 5269, DirectTls: false)], await resolver.ResolveAsync("elsewhere.example", CancellationToken.None));
         Assert.Equal(2, Dns.Queries.Count);
         Assert.Equal(S2sCertificatePolicy.Dialback, host.Services.GetRequiredService<PeerCertificateValidator>().PolicyFor("prosody.example"));
     }
 
-    private S2sEndpointResolver Resolver(Random? random = null, params (string Domain, string Route)[] routes)
+    private S2sEndpointResolver Resolver(Random? random = null, bool allowIpLiterals = false, params (string Domain, string Route)[] routes)
     {
-        var options = new ParleyOptions();
+        var options = new ParleyOptions { S2s = { AllowIpLiteralDomains = allowIpLiterals } };
         foreach (var (domain, route) in routes)
         {
             options.S2s.Routes[domain] = route;
@@ -163,7 +165,7 @@ public sealed class S2sEndpointResolverTests
         return new S2sEndpointResolver(Options.Create(options), _dns.Client, random ?? Random.Shared);
     }
 
-    private S2sEndpointResolver Resolver(params (string Domain, string Route)[] routes) => Resolver(null, routes);
+    private S2sEndpointResolver Resolver(params (string Domain, string Route)[] routes) => Resolver(null, false, routes);
 
     /// <summary>Returns the scripted draws (the last one repeating) and records each exclusive upper bound asked for.</summary>
     private sealed class ScriptedRandom(params int[] draws) : Random

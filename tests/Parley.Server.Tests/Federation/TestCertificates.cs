@@ -46,8 +46,16 @@ internal static class TestCertificates
         return signed.CopyWithPrivateKey(key);
     }
 
-    /// <summary>A server certificate for <paramref name="domains"/> (DNS-IDs) signed by <paramref name="issuer"/>.</summary>
-    public static X509Certificate2 Issue(X509Certificate2 issuer, string[] domains, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    /// <summary>id-kp-serverAuth and id-kp-clientAuth (RFC 5280 §4.2.1.12).</summary>
+    public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+
+    public const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>
+    /// A server certificate for <paramref name="domains"/> (DNS-IDs) signed by <paramref name="issuer"/>;
+    /// with <paramref name="purposes"/>, an extended key usage of those OIDs (none when null).
+    /// </summary>
+    public static X509Certificate2 Issue(X509Certificate2 issuer, string[] domains, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string[]? purposes = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + domains[0], key, HashAlgorithmName.SHA256);
@@ -55,6 +63,17 @@ internal static class TestCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         request.CertificateExtensions.Add(DnsNames(domains));
+        if (purposes is not null)
+        {
+            var oids = new OidCollection();
+            foreach (var purpose in purposes)
+            {
+                oids.Add(new Oid(purpose));
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+        }
+
         using var signed = request.Create(issuer, notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(90), RandomNumberGenerator.GetBytes(16));
         return signed.CopyWithPrivateKey(key);
     }

@@ -28,7 +28,8 @@ public sealed class CertificateProviderTests : IDisposable
             Assert.True(certificate.HasPrivateKey);
             Assert.Equal(["localhost", "example.com"], DnsNames(certificate));
             var usage = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single();
-            Assert.Contains(usage.EnhancedKeyUsages.Cast<Oid>(), oid => oid.Value == "1.3.6.1.5.5.7.3.1");
+            // serverAuth and clientAuth (issue 20): this server is also the TLS client of its outbound s2s streams.
+            Assert.Equal(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"], usage.EnhancedKeyUsages.Cast<Oid>().Select(oid => oid.Value));
             Assert.True(certificate.NotAfter > DateTime.UtcNow.AddYears(9));
             Assert.True(File.Exists(first.GeneratedPath));
             if (!OperatingSystem.IsWindows())

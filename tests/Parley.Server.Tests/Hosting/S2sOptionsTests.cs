@@ -88,7 +88,7 @@ public sealed class S2sOptionsTests
     public void Routes_are_read_as_host_and_port(string value, string host, int port)
     {
         Assert.True(Parley.Server.Federation.S2sEndpoint.TryParseRoute(value, out var endpoint));
-        Assert.Equal(new Parley.Server.Federation.S2sEndpoint(host, port, DirectTls: false), endpoint);
+        Assert.Equal(new Parley.Server.Federation.S2sEndpoint(host, port, DirectTls: false, StaticRoute: true), endpoint);
     }
 
     private static ParleyOptions Resolve(params (string Key, string Value)[] settings)

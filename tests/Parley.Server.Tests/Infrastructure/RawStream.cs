@@ -22,6 +22,7 @@ internal sealed class RawStream : IAsyncDisposable
     private readonly TcpClient _tcp;
     private readonly XmppStreamReader _reader = new();
     private readonly byte[] _buffer = new byte[16384];
+    private readonly MemoryStream _received = new();
     private Stream _stream;
     private byte[] _rest = [];
 
@@ -35,6 +36,9 @@ internal sealed class RawStream : IAsyncDisposable
     public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; private set; }
 
     public SslStream? Tls => _stream as SslStream;
+
+    /// <summary>Every byte read so far (after TLS: the decrypted ones), as text: for assertions on the exact form the peer wrote.</summary>
+    public string ReceivedText => Encoding.UTF8.GetString(_received.ToArray());
 
     /// <param name="localAddress">The source address to connect from (e.g. 127.0.0.2, for per-address limits); any when null.</param>
     public static async Task<RawStream> ConnectAsync(IPEndPoint endPoint, bool directTls = false, IPAddress? localAddress = null)
@@ -94,6 +98,7 @@ internal sealed class RawStream : IAsyncDisposable
                 return null;
             }
 
+            _received.Write(_buffer, 0, read);
             _rest = [.. _rest, .. _buffer.AsSpan(0, read)];
         }
     }
@@ -186,12 +191,16 @@ internal sealed class RawStream : IAsyncDisposable
         return await ExpectAsync("features", Namespaces.Streams);
     }
 
-    public async Task StartTlsAsync()
+    /// <param name="clientCertificate">
+    /// The certificate to present (a test playing a remote server), with the intermediates to send
+    /// beside it; none when null.
+    /// </param>
+    public async Task StartTlsAsync(SslStreamCertificateContext? clientCertificate = null)
     {
         await SendAsync("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
         await ExpectAsync("proceed", Namespaces.Tls);
         Assert.Empty(_rest);
-        await HandshakeAsync(null);
+        await HandshakeAsync(null, clientCertificate);
     }
 
     /// <summary>Opens, upgrades with STARTTLS and reopens; returns the post-TLS features.</summary>
@@ -277,15 +286,17 @@ internal sealed class RawStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _received.DisposeAsync();
         await _stream.DisposeAsync();
         _tcp.Dispose();
     }
 
-    private async Task HandshakeAsync(string? alpn)
+    private async Task HandshakeAsync(string? alpn, SslStreamCertificateContext? clientCertificate = null)
     {
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
+            ClientCertificateContext = clientCertificate,
             TargetHost = TestServer.Domain,
             // The test server's certificate is self-signed; trust is not what these tests are about.
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>

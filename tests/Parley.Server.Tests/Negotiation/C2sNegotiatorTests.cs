@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Modules;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Negotiation;
 using Parley.Server.Routing;
@@ -19,6 +20,9 @@ namespace Parley.Server.Tests.Negotiation;
 /// <summary>The c2s state machine without sockets: elements in, elements and actions out.</summary>
 public sealed class C2sNegotiatorTests : IDisposable
 {
+    // These tests never ping an account's bare JID, so the roster store behind AccountPrivacy is never asked.
+    private static readonly AccountPrivacy NoAccountQueries = new(null!);
+
     private readonly string _data = Directory.CreateTempSubdirectory("parley-negotiation-").FullName;
     private readonly LocalSessionDirectory _sessions = new();
     private readonly InMemoryAccountStore _accounts = new();
@@ -33,7 +37,7 @@ public sealed class C2sNegotiatorTests : IDisposable
             new HostedDomains(options),
             _accounts,
             _sessions,
-            new ModuleDispatcher([new PingModule()]),
+            new ModuleDispatcher([new PingModule(NoAccountQueries)]),
             new ServerSecret(options),
             new AuthThrottle(options, TimeProvider.System),
             NullLogger<C2sNegotiator>.Instance);

@@ -111,6 +111,30 @@ public sealed class OfflineTests
     }
 
     [Fact]
+    [Trait("Conformance", "RFC 6121 §8.5.2.2.1")]
+    public async Task The_byte_quota_bounces_a_message_that_would_not_fit_and_stores_a_smaller_one()
+    {
+        // Two messages of about 2.1 KB fit in 5000 bytes, a third does not; a short one still does.
+        await using var server = await ServerAsync(("Limits:MaxOfflineBytes", "5000"));
+        var large = new string('x', 2000);
+        await using (var juliet = await OnlineAsync(server, "juliet", "balcony"))
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                await juliet.SendAsync($"<message to='romeo@localhost' id='b{i}'><body>{i}{large}</body></message>");
+            }
+
+            await juliet.SendAsync("<message to='romeo@localhost' id='small'><body>small</body></message>");
+            var errors = await MessagesUntilPongAsync(juliet);
+            Assert.Equal("b3", Assert.Single(errors).GetAttribute("id"));
+            Assert.Equal("service-unavailable", Condition(errors[0]));
+        }
+
+        await using var romeo = await OnlineAsync(server, "romeo", "garden");
+        Assert.Equal(["1" + large, "2" + large, "small"], (await MessagesUntilPongAsync(romeo)).Select(Body));
+    }
+
+    [Fact]
     [Trait("Conformance", "RFC 6121 §8.5.3.2.1")]
     public async Task Message_to_the_full_jid_of_an_offline_resource_is_stored_for_the_account()
     {

@@ -19,6 +19,9 @@ namespace Parley.Server.Tests.Routing;
 /// </summary>
 public sealed class ModuleFrameworkTests
 {
+    // These tests never ping an account's bare JID, so the roster store behind AccountPrivacy is never asked.
+    private static readonly AccountPrivacy NoAccountQueries = new(null!);
+
     private sealed class TestModule(Action<ModuleMap> map) : IXmppModule
     {
         public void Map(ModuleMap map1) => map(map1);
@@ -215,7 +218,7 @@ public sealed class ModuleFrameworkTests
     {
         var dispatcher = new ModuleDispatcher(
             () => [new TestModule(m => m.StreamElement("active", "urn:xmpp:csi:0", (_, _, _) => ValueTask.CompletedTask)),
-                new PingModule(),
+                new PingModule(NoAccountQueries),
                 new TestModule(m => m.StreamElement("active", "urn:xmpp:csi:0", (_, _, _) => ValueTask.CompletedTask))],
             new EventBus());
 

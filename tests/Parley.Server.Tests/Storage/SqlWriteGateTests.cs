@@ -54,7 +54,7 @@ public sealed class SqlWriteGateTests
         {
             var message = new Element("message", Namespaces.Client).SetAttribute("id", "m" + i);
             message.AddElement("body").AddText("burst");
-            return await store.TryAddAsync(account, message, DateTimeOffset.UtcNow, quota: 1000);
+            return await store.TryAddAsync(account, message, DateTimeOffset.UtcNow, new Parley.Server.Modules.Offline.OfflineQuota(1000, long.MaxValue));
         }));
 
         Assert.All(await Task.WhenAll(writes), Assert.True);

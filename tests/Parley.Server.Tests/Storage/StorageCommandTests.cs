@@ -142,7 +142,7 @@ public sealed class StorageCommandTests
         {
             var message = new Element("message", Namespaces.Client).SetAttribute("from", "bob@localhost/x").SetAttribute("to", "alice@localhost").SetAttribute("type", "chat");
             message.AddElement("body").AddText(body);
-            Assert.True(await offline.TryAddAsync(alice, message, DateTimeOffset.UtcNow, 100));
+            Assert.True(await offline.TryAddAsync(alice, message, DateTimeOffset.UtcNow, new OfflineQuota(100, long.MaxValue)));
         }
     }
 
@@ -188,7 +188,7 @@ public sealed class StorageCommandTests
         // New offline rows get fresh ids after the copied ones (PostgreSQL's identity was moved past them).
         var offline = new SqlOfflineStore(stores);
         var next = new Element("message", Namespaces.Client).SetAttribute("to", "bob@localhost");
-        Assert.True(await offline.TryAddAsync(Jid.Parse("bob@localhost"), next, DateTimeOffset.UtcNow, 100));
+        Assert.True(await offline.TryAddAsync(Jid.Parse("bob@localhost"), next, DateTimeOffset.UtcNow, new OfflineQuota(100, long.MaxValue)));
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

@@ -9,7 +9,7 @@ namespace Parley.Server.Modules.Disco;
 /// the modules declared for that addressee. Component domains answer for themselves: the router
 /// hands them every stanza, disco included.
 /// </summary>
-internal sealed class DiscoModule(IServiceProvider services, HostedDomains domains) : IXmppModule
+internal sealed class DiscoModule(IServiceProvider services, HostedDomains domains, AccountPrivacy privacy) : IXmppModule
 {
     // The dispatcher is built from every module, this one included, so it is looked up at query time.
     private ModuleDispatcher Dispatcher => (ModuleDispatcher)services.GetService(typeof(ModuleDispatcher))!;
@@ -26,13 +26,19 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
         map.Iq("get", "query", Namespaces.DiscoItems, Addressed.Server | Addressed.Account, ItemsAsync);
     }
 
-    private ValueTask<IqReply> InfoAsync(IqContext context)
+    private async ValueTask<IqReply> InfoAsync(IqContext context)
     {
+        if (context.Addressed == Addressed.Account && !await privacy.RevealsAsync(context.From, context.To, context.CancellationToken).ConfigureAwait(false))
+        {
+            // XEP-0030 §8: as for an unknown account, so the answer does not enumerate accounts.
+            return IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ServiceUnavailable);
+        }
+
         var query = new Element("query", Namespaces.DiscoInfo);
         if (context.Payload.GetAttribute("node") is not null)
         {
             // XEP-0030 §3.2: no nodes are published, so a node query is for something that does not exist.
-            return ValueTask.FromResult(IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound));
+            return IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound);
         }
 
         foreach (var identity in Dispatcher.Identities(context.Addressed))
@@ -48,12 +54,17 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
             query.AddElement("feature").SetAttribute("var", feature);
         }
 
-        return ValueTask.FromResult(IqReply.Result(query));
+        return IqReply.Result(query);
     }
 
     /// <summary>XEP-0030 §4: the server lists the services it hosts (component domains); an account lists nothing.</summary>
-    private ValueTask<IqReply> ItemsAsync(IqContext context)
+    private async ValueTask<IqReply> ItemsAsync(IqContext context)
     {
+        if (context.Addressed == Addressed.Account && !await privacy.RevealsAsync(context.From, context.To, context.CancellationToken).ConfigureAwait(false))
+        {
+            return IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ServiceUnavailable);
+        }
+
         var query = new Element("query", Namespaces.DiscoItems);
         if (context.Addressed == Addressed.Server && context.Payload.GetAttribute("node") is null)
         {
@@ -63,6 +74,6 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
             }
         }
 
-        return ValueTask.FromResult(IqReply.Result(query));
+        return IqReply.Result(query);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class MessageModule(ISessionDirectory sessions, StanzaDelivery d
         // RFC 6120 §10.3.1 (no 'to': the sender's own account); RFC 6121 §8.5.3.2.1: an unbound
         // resource is handled as its bare JID.
         var resources = bound is null ? sessions.Resources(context.To?.Bare ?? context.From.Account) : [];
-        var best = HighestPriority(resources);
+        var best = MessageRules.HighestPriority(resources);
         var recipient = (bound, context.Addressed, best) switch
         {
             ({ }, _, _) => Recipient.BoundResource,
@@ -56,22 +56,6 @@ internal sealed class MessageModule(ISessionDirectory sessions, StanzaDelivery d
         }
 
         return ValueTask.FromResult(Handling.Done);
-    }
-
-    /// <summary>The highest priority among available resources, or null when none is available with a non-negative one.</summary>
-    private static int? HighestPriority(IReadOnlyList<ClientSession> resources)
-    {
-        int? best = null;
-        foreach (var r in resources)
-        {
-            // RFC 6121 §8.5.2.1.1: a negative priority never receives messages sent to the bare JID.
-            if (r.IsAvailable && r.Priority >= 0 && (best is null || r.Priority > best))
-            {
-                best = r.Priority;
-            }
-        }
-
-        return best;
     }
 
     /// <summary>To every available resource whose priority is at least <paramref name="minimum"/>.</summary>

@@ -1,3 +1,5 @@
+using Parley.Server.Sessions;
+
 namespace Parley.Server.Modules.Messages;
 
 /// <summary>RFC 6121 §8.5 for messages to local JIDs, as a pure function of the type and the recipient.</summary>
@@ -44,4 +46,23 @@ internal static class MessageRules
         // §8.5.2.2.1 and §8.5.2.1.1 (only negative priorities): normal and chat are stored offline.
         _ => MessageAction.StoreOffline,
     };
+
+    /// <summary>
+    /// The highest priority among available resources, or null when none is available with a
+    /// non-negative one: a message to the bare JID goes to the resources of this priority (§8.5.2.1.1).
+    /// </summary>
+    public static int? HighestPriority(IReadOnlyList<ClientSession> resources)
+    {
+        int? best = null;
+        foreach (var r in resources)
+        {
+            // RFC 6121 §8.5.2.1.1: a negative priority never receives messages sent to the bare JID.
+            if (r.IsAvailable && r.Priority >= 0 && (best is null || r.Priority > best))
+            {
+                best = r.Priority;
+            }
+        }
+
+        return best;
+    }
 }

@@ -7,11 +7,12 @@ namespace Parley.Server.Modules.Offline;
 internal interface IOfflineStore
 {
     /// <summary>
-    /// Appends the message unless the account already holds <paramref name="quota"/> messages; the
+    /// Appends the message unless the account already holds <see cref="OfflineQuota.Messages"/>
+    /// messages or the message would take its stored XML past <see cref="OfflineQuota.Bytes"/>; the
     /// write is committed when the task completes.
     /// </summary>
     /// <returns>False when the queue is full.</returns>
-    Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, int quota, CancellationToken cancellationToken = default);
+    Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, OfflineQuota quota, CancellationToken cancellationToken = default);
 
     /// <summary>Up to <paramref name="max"/> of the oldest messages, in arrival order, without removing them.</summary>
     Task<IReadOnlyList<OfflineMessage>> PeekAsync(Jid account, int max, CancellationToken cancellationToken = default);

@@ -25,7 +25,7 @@ internal sealed class OfflineModule(IOfflineStore store, ISessionDirectory sessi
     /// <summary>Messages read per round trip while delivering.</summary>
     private const int Batch = 100;
 
-    private readonly int _quota = options.Value.Limits.MaxOfflineMessages;
+    private readonly OfflineQuota _quota = new(options.Value.Limits.MaxOfflineMessages, options.Value.Limits.MaxOfflineBytes);
 
     public void Map(ModuleMap map)
     {

@@ -16,22 +16,28 @@ internal sealed class SqlOfflineStore(SqlDatabase database) : IOfflineStore
 {
     private const string StreamRoot = "<stream:stream xmlns='" + Namespaces.Client + "' xmlns:stream='" + Namespaces.Streams + "'>";
 
-    public async Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, int quota, CancellationToken cancellationToken = default)
+    public async Task<bool> TryAddAsync(Jid account, Element message, DateTimeOffset receivedAt, OfflineQuota quota, CancellationToken cancellationToken = default)
     {
         var key = Key(account);
+        var xml = ElementWriter.ToXml(message, Namespaces.Client);
         await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // The account lock keeps concurrent senders' count-and-insert from interleaving (the quota is exact).
         await database.Provider.LockAccountAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false);
+
+        // octet_length (SQLite 3.43+, PostgreSQL) counts the UTF-8 bytes of the stored text.
         await using var insert = connection.CreateCommand(transaction, """
             INSERT INTO offline_messages (jid, received_at, stanza)
             SELECT @jid, @received_at, @stanza
             WHERE (SELECT COUNT(*) FROM offline_messages WHERE jid = @jid) < @quota
+              AND (SELECT COALESCE(SUM(octet_length(stanza)), 0) FROM offline_messages WHERE jid = @jid) + @bytes <= @max_bytes
             """);
         insert.AddParameter("@jid", key);
         insert.AddParameter("@received_at", receivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        insert.AddParameter("@stanza", ElementWriter.ToXml(message, Namespaces.Client));
-        insert.AddParameter("@quota", quota);
+        insert.AddParameter("@stanza", xml);
+        insert.AddParameter("@quota", quota.Messages);
+        insert.AddParameter("@bytes", (long)Encoding.UTF8.GetByteCount(xml));
+        insert.AddParameter("@max_bytes", quota.Bytes);
         var added = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return added;

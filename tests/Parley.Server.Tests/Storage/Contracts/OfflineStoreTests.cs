@@ -25,8 +25,8 @@ public abstract class OfflineStoreTests(StorageEngine engine) : StoreContract(en
         var romeo = await AccountAsync("romeo@localhost");
         var rich = Message("<&> \"ünïcödé\" ]]>");
         rich.AddElement("x", "urn:example:payload").SetAttribute("a", "'1'").AddElement("y").AddText("deep");
-        Assert.True(await Store.TryAddAsync(romeo, rich, Received, 10));
-        Assert.True(await Store.TryAddAsync(romeo, Message("second"), Received.AddSeconds(1), 10));
+        Assert.True(await Store.TryAddAsync(romeo, rich, Received, new OfflineQuota(10, long.MaxValue)));
+        Assert.True(await Store.TryAddAsync(romeo, Message("second"), Received.AddSeconds(1), new OfflineQuota(10, long.MaxValue)));
 
         var stored = await Store.PeekAsync(romeo, 10);
         Assert.Equal(2, stored.Count);
@@ -42,22 +42,40 @@ public abstract class OfflineStoreTests(StorageEngine engine) : StoreContract(en
     public async Task Quota_is_exact_and_removal_frees_room_only_up_to_the_given_id()
     {
         var romeo = await AccountAsync("romeo@localhost");
-        Assert.True(await Store.TryAddAsync(romeo, Message("1"), Received, 2));
-        Assert.True(await Store.TryAddAsync(romeo, Message("2"), Received, 2));
-        Assert.False(await Store.TryAddAsync(romeo, Message("3"), Received, 2));
+        Assert.True(await Store.TryAddAsync(romeo, Message("1"), Received, new OfflineQuota(2, long.MaxValue)));
+        Assert.True(await Store.TryAddAsync(romeo, Message("2"), Received, new OfflineQuota(2, long.MaxValue)));
+        Assert.False(await Store.TryAddAsync(romeo, Message("3"), Received, new OfflineQuota(2, long.MaxValue)));
         Assert.Equal(2, await Store.CountAsync(romeo));
 
         var first = (await Store.PeekAsync(romeo, 1))[0];
         await Store.RemoveThroughAsync(romeo, first.Id);
         Assert.Equal(["2"], (await Store.PeekAsync(romeo, 10)).Select(m => m.Stanza.ChildText("body", Namespaces.Client)));
-        Assert.True(await Store.TryAddAsync(romeo, Message("4"), Received, 2));
+        Assert.True(await Store.TryAddAsync(romeo, Message("4"), Received, new OfflineQuota(2, long.MaxValue)));
+    }
+
+    [Fact]
+    public async Task The_byte_quota_counts_utf8_bytes_of_the_stored_xml_exactly()
+    {
+        var romeo = await AccountAsync("romeo@localhost");
+
+        // 'é' is one character and two UTF-8 bytes: the quota is in bytes.
+        var first = Message(new string('\u00e9', 100));
+        var second = Message("ascii");
+        static long Size(Element m) => System.Text.Encoding.UTF8.GetByteCount(ElementWriter.ToXml(m, Namespaces.Client));
+        var quota = new OfflineQuota(10, Size(first) + Size(second));
+
+        Assert.True(await Store.TryAddAsync(romeo, first, Received, quota));
+        Assert.False(await Store.TryAddAsync(romeo, Message("asciii"), Received, quota));
+        Assert.True(await Store.TryAddAsync(romeo, second, Received, quota));
+        Assert.False(await Store.TryAddAsync(romeo, Message(""), Received, quota));
+        Assert.Equal(2, await Store.CountAsync(romeo));
     }
 
     [Fact]
     public async Task Concurrent_senders_never_exceed_the_quota()
     {
         var romeo = await AccountAsync("romeo@localhost");
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Store.TryAddAsync(romeo, Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Received, 5))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => Store.TryAddAsync(romeo, Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Received, new OfflineQuota(5, long.MaxValue)))));
         Assert.Equal(5, results.Count(r => r));
         Assert.Equal(5, await Store.CountAsync(romeo));
     }
@@ -67,8 +85,8 @@ public abstract class OfflineStoreTests(StorageEngine engine) : StoreContract(en
     {
         var romeo = await AccountAsync("romeo@localhost");
         var juliet = await AccountAsync("juliet@localhost");
-        Assert.True(await Store.TryAddAsync(romeo, Message("for romeo"), Received, 5));
-        Assert.True(await Store.TryAddAsync(juliet, Message("for juliet"), Received, 5));
+        Assert.True(await Store.TryAddAsync(romeo, Message("for romeo"), Received, new OfflineQuota(5, long.MaxValue)));
+        Assert.True(await Store.TryAddAsync(juliet, Message("for juliet"), Received, new OfflineQuota(5, long.MaxValue)));
 
         var mine = await Store.PeekAsync(romeo, 10);
         await Store.RemoveThroughAsync(juliet, mine[0].Id + 1000);

@@ -1,0 +1,287 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
+using Parley.Server.Modules.Roster;
+using Parley.Server.Routing;
+using Parley.Server.Sessions;
+using Parley.Server.Storage;
+using Parley.Xmpp;
+using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Stanzas;
+using Parley.Xmpp.Xml;
+
+namespace Parley.Server.Modules.Archive;
+
+/// <summary>
+/// XEP-0313 message archive management with XEP-0359 stanza ids and XEP-0059 paging. Both
+/// directions are archived: on the sender side what a local client sends (to any domain), on the
+/// recipient side what reaches a local account (from anyone, before delivery or offline storage,
+/// so offline messages are archived too and carry their stanza-id). The recipient's copy is
+/// stamped &lt;stanza-id by='account'/&gt; with its archive id, and forged stanza-ids are removed first.
+/// Writes go through <see cref="ArchiveWriter"/>; queries wait for it, so they see every message
+/// archived before they were asked.
+/// </summary>
+internal sealed class ArchiveModule(
+    IArchiveStore store,
+    ArchiveWriter writer,
+    ArchiveIds ids,
+    IRosterStore rosters,
+    HostedDomains domains,
+    IOptions<ParleyOptions> options,
+    TimeProvider time) : IXmppModule
+{
+    private readonly ArchiveOptions _options = options.Value.Archive;
+
+    private readonly ArchivePreferenceCache _preferences = new(store, ArchivePreferences.Of(
+        ArchivePreferences.TryParsePolicy(options.Value.Archive.DefaultPolicy, out var policy) ? policy : ArchivePolicy.Always));
+
+    public void Map(ModuleMap map)
+    {
+        map.Feature(Namespaces.Mam);
+        map.Feature(Namespaces.MamExtended);
+        map.Feature(Namespaces.StanzaId);
+        map.Message(Addressed.Account | Addressed.Resource, ArchiveIncomingAsync, Order.First);
+        map.Outgoing(StanzaKinds.Message, Addressed.Server | Addressed.Account | Addressed.Resource | Addressed.Remote | Addressed.Component, ArchiveOutgoingAsync, Order.First);
+        map.Iq("set", "query", Namespaces.Mam, Addressed.Account, QueryAsync);
+        map.Iq("get", "query", Namespaces.Mam, Addressed.Account, FormAsync);
+        map.Iq("get", "prefs", Namespaces.Mam, Addressed.Account, GetPreferencesAsync);
+        map.Iq("set", "prefs", Namespaces.Mam, Addressed.Account, SetPreferencesAsync);
+        map.Iq("get", "metadata", Namespaces.Mam, Addressed.Account, MetadataAsync);
+    }
+
+    /// <summary>Recipient side: into the addressee's archive, stamped with its stanza-id, before delivery.</summary>
+    private async ValueTask<Handling> ArchiveIncomingAsync(StanzaContext context)
+    {
+        var message = context.Stanza;
+        if (!context.From.IsServerItself)
+        {
+            StanzaIds.StripForged(message, domains);
+        }
+
+        var account = (context.To ?? context.From.Account).Bare;
+        if (ArchiveRules.IsArchived(message)
+            && await ShouldArchiveAsync(account, context.From.Jid, context.CancellationToken).ConfigureAwait(false))
+        {
+            var id = ids.Next();
+            StanzaIds.Stamp(message, id, account);
+            await writer.EnqueueAsync(new ArchivedMessage(id, account, context.From.Jid, time.GetUtcNow(), StoredXml.Write(message)), context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return Handling.Continue;
+    }
+
+    /// <summary>
+    /// Sender side: into the sender's archive. A message to the sender's own account is archived once,
+    /// on the recipient side; one to a hosted domain itself is for the server, not a conversation.
+    /// </summary>
+    private async ValueTask<Handling> ArchiveOutgoingAsync(StanzaContext context)
+    {
+        var message = context.Stanza;
+        StanzaIds.StripForged(message, domains);
+        var account = context.From.Account;
+        if (context.To is { } to
+            && context.Addressed != Addressed.Server
+            && !to.Bare.Equals(account)
+            && ArchiveRules.IsArchived(message)
+            && await ShouldArchiveAsync(account, to, context.CancellationToken).ConfigureAwait(false))
+        {
+            await writer.EnqueueAsync(new ArchivedMessage(ids.Next(), account, to, time.GetUtcNow(), StoredXml.Write(message)), context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return Handling.Continue;
+    }
+
+    /// <summary>XEP-0313 §6: the account's lists, then its default; "roster" asks the roster.</summary>
+    private async ValueTask<bool> ShouldArchiveAsync(Jid account, Jid contact, CancellationToken cancellationToken)
+    {
+        var preferences = await _preferences.GetAsync(account, cancellationToken).ConfigureAwait(false);
+        return preferences.Decide(contact)
+            ?? await rosters.FindAsync(account, contact.Bare, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>XEP-0313 §4.2: results as messages, then the IQ result with &lt;fin/&gt; and the XEP-0059 set.</summary>
+    private async ValueTask<IqReply> QueryAsync(IqContext context)
+    {
+        if (Owner(context) is not { } session)
+        {
+            // XEP-0313 §4.1.1: a user's archive is that user's alone.
+            return IqReply.Fail(StanzaErrorCondition.Forbidden);
+        }
+
+        if (!ArchiveQueryParser.TryParse(context.Payload, _options.DefaultPageSize, _options.MaxPageSize, out var query, out var error))
+        {
+            return new IqReply(null, error);
+        }
+
+        await writer.WhenWrittenAsync(context.CancellationToken).ConfigureAwait(false);
+        var account = session.Account;
+        if (query.Referenced.Count != 0)
+        {
+            var found = await store.ExistingAsync(account, query.Referenced, context.CancellationToken).ConfigureAwait(false);
+            if (query.Referenced.Any(id => !found.Contains(id)))
+            {
+                // XEP-0313 §4.1.4 / XEP-0059 §2.6: a page anchored on a message the archive does not hold.
+                return IqReply.Fail(StanzaErrorCondition.ItemNotFound);
+            }
+        }
+
+        var page = await store.QueryAsync(account, query, context.CancellationToken).ConfigureAwait(false);
+        var queryId = context.Payload.GetAttribute("queryid");
+        for (var i = 0; i < page.Items.Count; i++)
+        {
+            var item = page.Items[query.FlipPage ? page.Items.Count - 1 - i : i];
+            session.Send(Result(session, queryId, item));
+        }
+
+        var fin = new Element("fin", Namespaces.Mam)
+            .SetAttribute("complete", page.Complete ? "true" : "false")
+            .SetAttribute("stable", "true");
+        var set = fin.AddElement("set", Namespaces.Rsm);
+        if (page.Items.Count != 0)
+        {
+            // The first and last of the result set's order, flipped or not, so paging on from them works the same.
+            set.AddElement("first").SetAttribute("index", page.FirstIndex.ToString(CultureInfo.InvariantCulture)).AddText(ArchiveIds.Format(page.Items[0].Id));
+            set.AddElement("last").AddText(ArchiveIds.Format(page.Items[^1].Id));
+        }
+
+        set.AddElement("count").AddText(page.Count.ToString(CultureInfo.InvariantCulture));
+        return IqReply.Result(fin);
+    }
+
+    /// <summary>One result (XEP-0313 §4.2): the message forwarded (XEP-0297) with its XEP-0203 delay, from the account's archive.</summary>
+    private static Element Result(ClientSession session, string? queryId, ArchivedMessage item)
+    {
+        var message = new Element("message", Namespaces.Client)
+            .SetAttribute("from", session.Account.ToString())
+            .SetAttribute("to", session.Jid.ToString());
+        var result = message.AddElement("result", Namespaces.Mam)
+            .SetAttribute("queryid", queryId)
+            .SetAttribute("id", ArchiveIds.Format(item.Id));
+        var forwarded = result.AddElement("forwarded", Namespaces.Forward);
+        forwarded.AddElement("delay", Namespaces.Delay)
+            .SetAttribute("stamp", item.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        forwarded.Add(StoredXml.Read(item.Stanza));
+        return message;
+    }
+
+    /// <summary>XEP-0313 §4.1.1: the form a client fills, listing the fields this server supports.</summary>
+    private ValueTask<IqReply> FormAsync(IqContext context)
+    {
+        if (Owner(context) is null)
+        {
+            return ValueTask.FromResult(IqReply.Fail(StanzaErrorCondition.Forbidden));
+        }
+
+        var query = new Element("query", Namespaces.Mam);
+        var form = query.AddElement("x", Namespaces.DataForms).SetAttribute("type", "form");
+        form.AddElement("field").SetAttribute("var", "FORM_TYPE").SetAttribute("type", "hidden").AddElement("value").AddText(Namespaces.Mam);
+        foreach (var field in ArchiveQueryParser.Fields)
+        {
+            form.AddElement("field").SetAttribute("var", field).SetAttribute("type", field switch
+            {
+                "with" => "jid-single",
+                "ids" => "text-multi",
+                _ => "text-single",
+            });
+        }
+
+        return ValueTask.FromResult(IqReply.Result(query));
+    }
+
+    /// <summary>XEP-0313 §7 (metadata): the first and last message of the archive, or an empty archive.</summary>
+    private async ValueTask<IqReply> MetadataAsync(IqContext context)
+    {
+        if (Owner(context) is not { } session)
+        {
+            return IqReply.Fail(StanzaErrorCondition.Forbidden);
+        }
+
+        await writer.WhenWrittenAsync(context.CancellationToken).ConfigureAwait(false);
+        var metadata = new Element("metadata", Namespaces.Mam);
+        if (await store.BoundsAsync(session.Account, context.CancellationToken).ConfigureAwait(false) is var (first, last))
+        {
+            foreach (var (name, item) in (ReadOnlySpan<(string, ArchivedMessage)>)[("start", first), ("end", last)])
+            {
+                metadata.AddElement(name)
+                    .SetAttribute("id", ArchiveIds.Format(item.Id))
+                    .SetAttribute("timestamp", item.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return IqReply.Result(metadata);
+    }
+
+    private async ValueTask<IqReply> GetPreferencesAsync(IqContext context)
+    {
+        if (Owner(context) is not { } session)
+        {
+            return IqReply.Fail(StanzaErrorCondition.Forbidden);
+        }
+
+        return IqReply.Result(PreferencesElement(await _preferences.GetAsync(session.Account, context.CancellationToken).ConfigureAwait(false)));
+    }
+
+    /// <summary>XEP-0313 §6.2: replaces the preferences and answers with them as stored.</summary>
+    private async ValueTask<IqReply> SetPreferencesAsync(IqContext context)
+    {
+        if (Owner(context) is not { } session)
+        {
+            return IqReply.Fail(StanzaErrorCondition.Forbidden);
+        }
+
+        var prefs = context.Payload;
+        if (!ArchivePreferences.TryParsePolicy(prefs.GetAttribute("default"), out var policy))
+        {
+            return IqReply.Fail(StanzaErrorCondition.BadRequest, "'default' must be always, never or roster");
+        }
+
+        if (!TryReadJids(prefs.Child("always", Namespaces.Mam), out var always) || !TryReadJids(prefs.Child("never", Namespaces.Mam), out var never))
+        {
+            return IqReply.Fail(StanzaErrorCondition.BadRequest, "a <jid/> is not a JID");
+        }
+
+        if (always.Count + never.Count > _options.MaxPreferenceJids)
+        {
+            return IqReply.Fail(StanzaErrorCondition.PolicyViolation, "too many JIDs in the preferences");
+        }
+
+        var preferences = new ArchivePreferences(policy, always, never);
+        await _preferences.SetAsync(session.Account, preferences, context.CancellationToken).ConfigureAwait(false);
+        return IqReply.Result(PreferencesElement(preferences));
+    }
+
+    private static bool TryReadJids(Element? list, out HashSet<Jid> jids)
+    {
+        jids = [];
+        foreach (var item in list?.Children("jid", Namespaces.Mam) ?? [])
+        {
+            if (!Jid.TryParse(item.Text, out var jid))
+            {
+                return false;
+            }
+
+            jids.Add(jid);
+        }
+
+        return true;
+    }
+
+    private static Element PreferencesElement(ArchivePreferences preferences)
+    {
+        var prefs = new Element("prefs", Namespaces.Mam).SetAttribute("default", ArchivePreferences.Name(preferences.Default));
+        foreach (var (name, jids) in (ReadOnlySpan<(string, IReadOnlySet<Jid>)>)[("always", preferences.Always), ("never", preferences.Never)])
+        {
+            var list = prefs.AddElement(name);
+            foreach (var jid in jids.Select(j => j.ToString()).Order(StringComparer.Ordinal))
+            {
+                list.AddElement("jid").AddText(jid);
+            }
+        }
+
+        return prefs;
+    }
+
+    /// <summary>The querying session when it asks about its own account's archive; null for anyone else (forbidden).</summary>
+    private static ClientSession? Owner(IqContext context) =>
+        context.Session is { } session && session.Account.Equals(context.To.Bare) ? session : null;
+}
