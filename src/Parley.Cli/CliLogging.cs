@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Parley.Server.Hosting;
 
 namespace Parley.Cli;
 
@@ -14,12 +15,7 @@ internal static class CliLogging
     {
         logging.ClearProviders();
         logging.SetMinimumLevel(minimum);
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-            console.UseUtcTimestamp = true;
-        });
+        ConsoleLogging.Add(logging, ConsoleLogging.Text);
         logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 }

@@ -66,11 +66,19 @@ internal static class ServeCommand
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         // The database first, outside the host: an unusable one (unreachable, credentials refused,
-        // schema too new) is then one line from Cli, where a failed host start would also log the
-        // exception with its stack trace. The host's own start finds the schema current.
+        // schema too new) is then one line from Cli. The host's own start finds the schema current.
         await host.Services.GetRequiredService<SqlDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var endpoint in host.Services.GetRequiredService<ListenerEndpoints>().Endpoints)
+        var endpoints = host.Services.GetRequiredService<ListenerEndpoints>();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception) when (endpoints.DescribeAddressInUse(exception) is { } taken)
+        {
+            throw new CommandFailedException(taken);
+        }
+
+        foreach (var endpoint in endpoints.Endpoints)
         {
             await console.Out.WriteLineAsync($"Listening on {endpoint.Kind} {endpoint.EndPoint}").ConfigureAwait(false);
         }
@@ -101,7 +109,6 @@ internal static class ServeCommand
         {
             // Standard output is for the endpoint lines and the ready line only.
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
-            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss ",
         };
         if (arguments.Integer("--c2s-port") is { } c2s)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
+using Parley.Server.Admin;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
 using Parley.Xmpp.Addressing;
@@ -18,8 +19,9 @@ internal static class UserCommand
     public const string Help = $"""
         Usage:
           parley user add JID [--password P] [options]      create an account
-          parley user passwd JID [--password P] [options]   change its password
-          parley user remove JID [options]                  delete it and its data
+          parley user passwd JID [--password P] [--kick] [options]
+                                                            change its password (--kick: end its live sessions)
+          parley user remove JID [options]                  delete it and its data, end its live sessions
           parley user archive-delete JID [options]          delete its message archive (XEP-0313)
           parley user list [DOMAIN] [options]               list accounts, one JID a line
 
@@ -45,8 +47,10 @@ internal static class UserCommand
             return 0;
         }
 
-        var accepted = verb is "add" or "passwd"
+        var accepted = verb is "add"
             ? ConfigurationArguments.With(("--password", OptionKind.Value))
+            : verb is "passwd"
+            ? ConfigurationArguments.With(("--password", OptionKind.Value), ("--kick", OptionKind.Flag))
             : verb is "remove" or "list" or "archive-delete"
                 ? ConfigurationArguments.With()
                 : throw new UsageException($"unknown user command '{verb}' (add, passwd, remove, archive-delete or list)");
@@ -128,7 +132,34 @@ internal static class UserCommand
             _ => $"Removed {jid}",
         };
         await console.Out.WriteLineAsync(done).ConfigureAwait(false);
+        if (verb == "remove" || (verb == "passwd" && arguments.Has("--kick")))
+        {
+            await EndSessionsAsync(jid, options, passwordChanged: verb == "passwd", console, cancellationToken).ConfigureAwait(false);
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// The account changed in the database; a running server still carries its sessions. Asks it
+    /// through the admin socket in the data folder to end them (docs/operations.md).
+    /// </summary>
+    private static async Task EndSessionsAsync(Jid account, ParleyOptions options, bool passwordChanged, ConsoleStreams console, CancellationToken cancellationToken)
+    {
+        int? ended;
+        try
+        {
+            ended = await AdminSocketClient.EndSessionsAsync(options.DataDirectory, account, passwordChanged, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandFailedException($"the account changed, but its live sessions could not be ended through {Path.Combine(options.DataDirectory, AdminSocket.FileName)}: {e.Message}");
+        }
+
+        var message = ended is { } count
+            ? $"Ended {count} live session(s) of {account}"
+            : "No server is running on this data folder: no live sessions to end";
+        await console.Out.WriteLineAsync(message).ConfigureAwait(false);
     }
 
     private static async Task<int> ListAsync(AccountService accounts, ParleyOptions options, Arguments arguments, ConsoleStreams console, CancellationToken cancellationToken)

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +14,7 @@ namespace Parley.Server.Hosting;
 /// The XMPP listeners and the addresses they actually bound (with the port the OS chose when
 /// asked for port 0). Read it after the host has started.
 /// </summary>
-public sealed class ListenerEndpoints : IHostedLifecycleService
+public sealed partial class ListenerEndpoints : IHostedLifecycleService
 {
     public const string C2s = "c2s";
     public const string C2sTls = "c2s-tls";
@@ -40,6 +43,32 @@ public sealed class ListenerEndpoints : IHostedLifecycleService
             }
         }
     }
+
+    /// <summary>
+    /// For a start that failed because a port is taken, one line naming the listener and its port
+    /// (Kestrel's own message speaks of "http://" addresses); null for any other failure.
+    /// </summary>
+    public string? DescribeAddressInUse(Exception exception)
+    {
+        if (exception is not IOException { InnerException: AddressInUseException }
+            || AddressInMessage().Match(exception.Message) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var port = int.Parse(match.Groups["port"].ValueSpan, CultureInfo.InvariantCulture);
+        string[] kinds;
+        lock (_listeners)
+        {
+            kinds = [.. _listeners.Where(l => l.Options.EndPoint is IPEndPoint endPoint && endPoint.Port == port).Select(l => l.Kind).Distinct()];
+        }
+
+        var listener = kinds.Length == 0 ? "a listener" : "the " + string.Join("/", kinds) + " listener";
+        return $"cannot start {listener} on {match.Groups["host"].Value} port {port}: the address is already in use (is another server running? change the port or set it to 0 to disable that listener)";
+    }
+
+    [GeneratedRegex(@"://(?<host>.+):(?<port>\d+)")]
+    private static partial Regex AddressInMessage();
 
     internal void Add(string kind, ListenOptions options)
     {

@@ -54,6 +54,12 @@ public sealed class ParleyOptions
     /// <summary>Answer software version queries (XEP-0092). Default true.</summary>
     public bool AdvertiseVersion { get; set; } = true;
 
+    /// <summary>
+    /// The console log: "text" (one line per message, ISO 8601 UTC timestamp) or "json" (one JSON
+    /// object per line, for log shippers). Default "text".
+    /// </summary>
+    public string LogFormat { get; set; } = ConsoleLogging.Text;
+
     /// <summary>Message archive (keys Archive:*).</summary>
     public ArchiveOptions Archive { get; set; } = new();
 

@@ -22,6 +22,12 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             failures.Add("DataDirectory must not be empty.");
         }
 
+        if (!string.Equals(options.LogFormat, ConsoleLogging.Text, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.LogFormat, ConsoleLogging.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"LogFormat must be \"text\" or \"json\" (is \"{options.LogFormat}\").");
+        }
+
         ValidatePort(nameof(ParleyOptions.C2sPort), options.C2sPort, failures);
         ValidatePort(nameof(ParleyOptions.C2sTlsPort), options.C2sTlsPort, failures);
         if (options.C2sPort != 0 && options.C2sPort == options.C2sTlsPort)

@@ -25,6 +25,7 @@ public static class ParleyServiceCollectionExtensions
         services.AddOptions<ParleyOptions>().Bind(configuration).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ParleyOptions>, ParleyOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ParleyOptions>, ParleyOptionsValidator>());
+        services.AddSingleton<IValidateOptions<ParleyOptions>>(new ConfigurationKeys(configuration));
 
         services.TryAddSingleton<SqlProvider>(provider => CreateSqlProvider(provider.GetRequiredService<IOptions<ParleyOptions>>().Value));
         services.TryAddSingleton<SqlDatabase>();

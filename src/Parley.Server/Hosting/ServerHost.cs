@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -10,8 +11,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
+using Parley.Server.Admin;
 using Parley.Server.Components;
 using Parley.Server.Connections;
+using Parley.Server.Diagnostics;
 using Parley.Server.Federation;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
@@ -54,9 +57,12 @@ public static class ServerHost
                 logging.AddConfiguration(configuration.GetSection("Logging"));
                 // Kestrel's lifetime messages announce "http://" addresses; ListenerEndpoints logs the XMPP ones.
                 logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+                // A failed start is reported once, as one line, by whoever started the host (`parley serve`);
+                // the host's own report of it is the exception with its stack trace.
+                logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
                 if (consoleLogging)
                 {
-                    logging.AddSimpleConsole(console => console.SingleLine = true);
+                    ConsoleLogging.Add(logging, configuration[nameof(ParleyOptions.LogFormat)]);
                 }
             })
             .ConfigureServices(services =>
@@ -97,6 +103,7 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<S2sConnector>());
         services.AddSingleton<S2sConnectionHandler>();
         services.AddSingleton<HostedDomains>();
+        services.AddSingleton<AdminSocket>();
         services.AddSingleton<ComponentConnectionHandler>();
         services.AddSingleton<StanzaRouter>();
         services.AddSingleton<StanzaDelivery>();
@@ -179,6 +186,30 @@ public static class ServerHost
         }
     }
 
+    /// <summary>The local admin socket (<see cref="AdminSocket"/>) in the data folder, for `parley user` run beside the server.</summary>
+    private static void ListenAdmin(KestrelServerOptions kestrel, ParleyOptions options)
+    {
+        var services = kestrel.ApplicationServices;
+        var path = Path.Combine(options.DataDirectory, AdminSocket.FileName);
+        var logger = services.GetRequiredService<ILogger<AdminSocket>>();
+        if (Encoding.UTF8.GetByteCount(path) >= AdminSocket.MaxPathBytes)
+        {
+            AdminLog.PathTooLong(logger, path);
+            return;
+        }
+
+        // Left behind by a server that did not stop cleanly: a socket file nobody listens on. (On a
+        // first start the folder does not exist yet; it is made before the listeners bind.)
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        var admin = services.GetRequiredService<AdminSocket>();
+        kestrel.ListenUnixSocket(path, listen => listen.Run(admin.HandleAsync));
+        AdminLog.Listening(logger, path);
+    }
+
     private static void MapListeners(KestrelServerOptions kestrel, bool ephemeralPorts)
     {
         var services = kestrel.ApplicationServices;
@@ -220,6 +251,7 @@ public static class ServerHost
             throw new InvalidOperationException("C2sPort and C2sTlsPort are both 0: no listener to start.");
         }
 
+        ListenAdmin(kestrel, options);
         Listen(ListenerEndpoints.C2s, options.C2sPort, directTls: false);
         Listen(ListenerEndpoints.C2sTls, options.C2sTlsPort, directTls: true);
         if (options.S2s.Port != 0)

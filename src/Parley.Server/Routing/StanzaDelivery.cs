@@ -182,7 +182,7 @@ internal sealed class StanzaDelivery(
         if (addressed == Addressed.Resource)
         {
             // RFC 6121 §8.5.3.1: an IQ to a full JID goes to that resource or gets service-unavailable.
-            if (sessions.Find(to) is not { } target || !target.Send(iq))
+            if (!sessions.TryDeliver(to, iq))
             {
                 Bounce(origin, iq, StanzaErrorCondition.ServiceUnavailable);
             }

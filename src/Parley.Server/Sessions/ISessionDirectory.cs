@@ -1,4 +1,5 @@
 using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Sessions;
 
@@ -21,4 +22,14 @@ internal interface ISessionDirectory
 
     /// <summary>A snapshot of the account's bound resources (empty when none).</summary>
     IReadOnlyList<ClientSession> Resources(Jid account);
+
+    /// <summary>
+    /// An action: delivers to the session bound at a full JID (its outbound filters run there);
+    /// false when none is bound or it could not take the stanza. Never waits on its transport.
+    /// </summary>
+    bool TryDeliver(Jid fullJid, Element stanza) => Find(fullJid)?.Send(stanza) ?? false;
+
+    /// <summary>The account's resources as values (full JID, priority, last presence), for decisions about another account's resources.</summary>
+    IReadOnlyList<ResourceSnapshot> Snapshot(Jid account) =>
+        [.. Resources(account).Select(r => new ResourceSnapshot(r.Jid, r.Priority, r.Presence))];
 }

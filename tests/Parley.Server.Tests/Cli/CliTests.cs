@@ -31,7 +31,7 @@ public sealed class CliTests : IDisposable
         await AssertPasswordAsync("alice@localhost", "Pw-second-9d3a");
         await AssertPasswordAsync("bob@localhost", "Pw-stdin-4b2f");
 
-        Assert.Equal((0, "Removed bob@localhost\n", ""), await RunAsync(["user", "remove", "bob@localhost", "--data", _data.Path]));
+        Assert.Equal((0, "Removed bob@localhost\nNo server is running on this data folder: no live sessions to end\n", ""), await RunAsync(["user", "remove", "bob@localhost", "--data", _data.Path]));
         Assert.Equal((0, "alice@localhost\n", ""), await RunAsync(["user", "list", "--data", _data.Path]));
 
         // Only SCRAM verifiers are stored (RFC 5802 §3): no password appears in any database file.

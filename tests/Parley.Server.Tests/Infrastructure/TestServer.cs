@@ -39,6 +39,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>The server's data folder (a fresh temporary one), for `parley user` run beside it.</summary>
+    public string DataDirectory => _dataDirectory;
+
     public IPEndPoint C2s => Endpoint(ListenerEndpoints.C2s);
 
     public IPEndPoint C2sTls => Endpoint(ListenerEndpoints.C2sTls);

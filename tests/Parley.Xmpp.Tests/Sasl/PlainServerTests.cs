@@ -55,6 +55,19 @@ public sealed class PlainServerTests
         Assert.Equal(condition, step.Condition);
     }
 
+    // Issue 11: an unknown user cost one more credential lookup than a known one, a timing
+    // difference that revealed which accounts exist; every attempt now costs the same lookups.
+    [Theory]
+    [InlineData("\0juliet\0r0m30myr0m30")]
+    [InlineData("\0juliet\0wrong")]
+    [InlineData("\0romeo\0r0m30myr0m30")]
+    public async Task Known_and_unknown_users_cost_the_same_lookups(string message)
+    {
+        var before = _accounts.Lookups;
+        await StepAsync(message);
+        Assert.Equal(2, _accounts.Lookups - before);
+    }
+
     [Fact]
     public async Task Invalid_utf8_is_malformed()
     {

@@ -184,7 +184,7 @@ internal sealed class BlockingModule(Blocklists blocklists, ISessionDirectory se
     /// </summary>
     private async ValueTask AnnounceUnavailableAsync(Jid account, List<Jid> items, CancellationToken cancellationToken)
     {
-        var own = sessions.Resources(account).Where(r => r.IsAvailable).ToList();
+        var own = sessions.Snapshot(account).Where(r => r.IsAvailable).ToList();
         if (own.Count == 0)
         {
             return;
