@@ -26,6 +26,7 @@ if ! bash "$root/scripts/install-test-deps.sh" </dev/null; then
 fi
 
 # Build first so that a compile error (warnings are errors) is reported as such.
+echo "test.sh: building Parley.slnx (the first build restores packages and takes a few minutes)"
 if ! dotnet build Parley.slnx --nologo </dev/null; then
     echo "test.sh: build failed" >&2
     summary 0 1

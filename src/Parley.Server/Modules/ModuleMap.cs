@@ -29,9 +29,9 @@ internal sealed class ModuleMap
 
     internal List<StanzaFilter> Filters { get; } = [];
 
-    internal List<string> Features { get; } = [];
+    internal List<(Addressed Addressed, string Var)> Features { get; } = [];
 
-    internal List<DiscoIdentity> Identities { get; } = [];
+    internal List<(Addressed Addressed, DiscoIdentity Identity)> Identities { get; } = [];
 
     internal List<(StreamStage Stage, Func<StreamFeatureContext, Element?> Feature)> StreamFeatures { get; } = [];
 
@@ -83,10 +83,17 @@ internal sealed class ModuleMap
     /// </summary>
     public void Filter(StanzaFilter filter) => Filters.Add(filter);
 
-    /// <summary>A XEP-0030 feature of the server and of accounts.</summary>
-    public void Feature(string var) => Features.Add(var);
+    /// <summary>
+    /// A XEP-0030 feature, listed in the disco#info of the addressees it is for: the server's own
+    /// (<see cref="Addressed.Server"/>, the default) and, for what the server answers on an account's
+    /// behalf, the account's bare JID (<see cref="Addressed.Account"/>). XEP-0030 §3.1: each entity
+    /// lists what it answers for itself, so a server feature on an account is a false promise.
+    /// </summary>
+    public void Feature(string var, Addressed addressed = Addressed.Server) => Features.Add((addressed, var));
 
-    public void Identity(string category, string type, string? name = null) => Identities.Add(new DiscoIdentity(category, type, name));
+    /// <summary>A XEP-0030 identity of the addressees it is for (<see cref="Feature"/>).</summary>
+    public void Identity(string category, string type, string? name = null, Addressed addressed = Addressed.Server) =>
+        Identities.Add((addressed, new DiscoIdentity(category, type, name)));
 
     /// <summary>An element for &lt;stream:features/&gt; at a stage; the function may return null to omit it.</summary>
     public void StreamFeature(StreamStage stage, Func<StreamFeatureContext, Element?> feature) => StreamFeatures.Add((stage, feature));

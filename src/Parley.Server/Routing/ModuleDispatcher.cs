@@ -43,10 +43,11 @@ internal sealed class ModuleDispatcher
     /// <summary>The per-session outbound filters every <see cref="ClientSession"/> runs (<see cref="ModuleMap.Outbound"/>).</summary>
     public OutboundFilter[] OutboundFilters => T.OutboundFilters;
 
-    /// <summary>Every module's disco features, sorted and distinct (XEP-0030 §3.1).</summary>
-    public IReadOnlyList<string> Features => T.Features;
+    /// <summary>The disco features of an addressee (server or account), sorted and distinct (XEP-0030 §3.1).</summary>
+    public IReadOnlyList<string> Features(Addressed addressee) => T.Disco.GetValueOrDefault(addressee).Features ?? [];
 
-    public IReadOnlyList<DiscoIdentity> Identities => T.Identities;
+    /// <summary>The disco identities of an addressee (server or account).</summary>
+    public IReadOnlyList<DiscoIdentity> Identities(Addressed addressee) => T.Disco.GetValueOrDefault(addressee).Identities ?? [];
 
     private Tables T => _tables ?? Build();
 
@@ -163,8 +164,11 @@ internal sealed class ModuleDispatcher
             Filters = [.. map.Filters];
             events.Freeze(map.EventHandlers.GroupBy(e => e.EventType)
                 .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Handler).ToArray()));
-            Features = [.. map.Features.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-            Identities = [.. map.Identities.Distinct()];
+            Disco = new[] { Addressed.Server, Addressed.Account }.ToFrozenDictionary(
+                addressee => addressee,
+                addressee => (
+                    (IReadOnlyList<DiscoIdentity>)[.. map.Identities.Where(i => (i.Addressed & addressee) != 0).Select(i => i.Identity).Distinct()],
+                    (IReadOnlyList<string>)[.. map.Features.Where(f => (f.Addressed & addressee) != 0).Select(f => f.Var).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]));
             StreamFeatures = [.. map.StreamFeatures];
         }
 
@@ -184,9 +188,8 @@ internal sealed class ModuleDispatcher
 
         public TransportLostHandler[] TransportLostHandlers { get; }
 
-        public IReadOnlyList<string> Features { get; }
-
-        public IReadOnlyList<DiscoIdentity> Identities { get; }
+        /// <summary>Per addressee kind, what disco#info lists.</summary>
+        public FrozenDictionary<Addressed, (IReadOnlyList<DiscoIdentity> Identities, IReadOnlyList<string> Features)> Disco { get; }
 
         public (StreamStage Stage, Func<StreamFeatureContext, Element?> Feature)[] StreamFeatures { get; }
 

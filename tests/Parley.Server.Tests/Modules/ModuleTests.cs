@@ -54,7 +54,40 @@ public sealed class ModuleTests
         var identity = reply.Child("query", Namespaces.DiscoInfo)!.Child("identity", Namespaces.DiscoInfo)!;
         Assert.Equal(("account", "registered"), (identity.GetAttribute("category"), identity.GetAttribute("type")));
         var items = await AskAsync(client, "<iq type='get' id='d3' to='localhost'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
-        Assert.NotNull(items.Child("query", Namespaces.DiscoItems));
+        Assert.Empty(items.Child("query", Namespaces.DiscoItems)!.Children());
+    }
+
+    [Fact]
+    [Trait("Conformance", "XEP-0030 §3.1")]
+    public async Task Disco_info_on_an_account_lists_only_what_is_answered_for_the_account()
+    {
+        // Issue 12 item 4: the account's disco#info listed the server's features, which the account refuses.
+        // Asked of one's own account, which the server reveals to its owner (AccountPrivacy).
+        await using var server = await TestServer.StartAsync(("AllowRegistration", "true"));
+        await server.CreateAccountAsync("juliet", "secret");
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        await client.LoginAsync("juliet", "secret");
+
+        var account = await AskAsync(client, "<iq type='get' id='a1' to='juliet@localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+        var query = account.Child("query", Namespaces.DiscoInfo)!;
+        Assert.Equal(["account/registered"], query.Children().Where(c => c.Name == "identity").Select(i => i.GetAttribute("category") + "/" + i.GetAttribute("type")));
+        var features = query.Children().Where(c => c.Name == "feature").Select(f => f.GetAttribute("var")!).ToList();
+        Assert.Equal([Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard], features);
+
+        // Each one is answered on the account's behalf; a server-only feature is refused there.
+        Assert.Equal("result", (await AskAsync(client, "<iq type='get' id='a2' to='juliet@localhost'><ping xmlns='urn:xmpp:ping'/></iq>")).GetAttribute("type"));
+        Assert.Equal("result", (await AskAsync(client, "<iq type='get' id='a3' to='juliet@localhost'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>")).GetAttribute("type"));
+        var version = await AskAsync(client, "<iq type='get' id='a4' to='juliet@localhost'><query xmlns='jabber:iq:version'/></iq>");
+        Assert.Equal("service-unavailable", Exchange.Condition(version));
+
+        var serverInfo = await AskAsync(client, "<iq type='get' id='a5' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+        var serverFeatures = serverInfo.Child("query", Namespaces.DiscoInfo)!.Children().Where(c => c.Name == "feature").Select(f => f.GetAttribute("var")!).ToList();
+        foreach (var serverOnly in new[] { Namespaces.Version, Namespaces.PrivateXml, Namespaces.Register, "msgoffline", Namespaces.Blocking })
+        {
+            Assert.Contains(serverOnly, serverFeatures);
+        }
+
+        Assert.DoesNotContain("account", serverInfo.Child("query", Namespaces.DiscoInfo)!.Children().Where(c => c.Name == "identity").Select(i => i.GetAttribute("category")));
     }
 
     [Theory]

@@ -24,6 +24,7 @@ public sealed class ModuleDispatcherTests
         Assert.NotNull(dispatcher.FindIq(new IqKey("get", "ping", Namespaces.Ping), Addressed.Server));
         Assert.Null(dispatcher.FindIq(new IqKey("set", "ping", Namespaces.Ping), Addressed.Server));
         Assert.Null(dispatcher.FindIq(new IqKey("get", "ping", Namespaces.Ping), Addressed.Unauthenticated));
-        Assert.Equal([Namespaces.Ping], dispatcher.Features);
+        Assert.Equal([Namespaces.Ping], dispatcher.Features(Addressed.Server));
+        Assert.Equal([Namespaces.Ping], dispatcher.Features(Addressed.Account));
     }
 }

@@ -61,6 +61,7 @@ internal sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", Path.Combine(root, "data"), "-U", Superuser, "--pwfile", passwordFile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C", "--no-sync"], asPostgres: true);
         File.Delete(passwordFile);
         var server = new PostgresServer(bin, root, LoopbackPort.Free(), password, settings);
+        server.StartWatchdog();
         try
         {
             await server.StartAgainAsync();
@@ -158,9 +159,24 @@ internal sealed class PostgresServer : IAsyncDisposable
         start.ArgumentList.Add($"{(RunsAsRoot ? "runuser -u nobody -- " : "")}{stop} >/dev/null 2>&1; rm -rf {Quote(_root)}");
         using var process = Process.Start(start)!;
         process.WaitForExit(TimeSpan.FromSeconds(20));
-
-        static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
+
+    /// <summary>
+    /// A shell that outlives this process if it is killed (a hung run, a runner that ends its test
+    /// host abruptly): once the process is gone it stops the server and deletes the folder, so no
+    /// PostgreSQL is left running. It holds none of the runner's pipes open.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        var stop = $"{Quote(Path.Combine(_bin, "pg_ctl"))} -D {Quote(DataPath)} -m immediate -w stop";
+        var start = new ProcessStartInfo("sh") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = false, RedirectStandardError = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; "
+            + $"if [ -d {Quote(DataPath)} ]; then {(RunsAsRoot ? "runuser -u nobody -- " : "")}{stop}; rm -rf {Quote(_root)}; fi");
+        using var process = Process.Start(start)!;
+    }
+
+    private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static bool RunsAsRoot => Environment.UserName == "root";
 

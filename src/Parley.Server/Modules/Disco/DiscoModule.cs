@@ -4,19 +4,24 @@ using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Modules.Disco;
 
-/// <summary>XEP-0030 service discovery for the server domain and for account bare JIDs.</summary>
-internal sealed class DiscoModule(IServiceProvider services, AccountPrivacy privacy) : IXmppModule
+/// <summary>
+/// XEP-0030 service discovery for the server domain and for account bare JIDs, each listing what
+/// the modules declared for that addressee. Component domains answer for themselves: the router
+/// hands them every stanza, disco included.
+/// </summary>
+internal sealed class DiscoModule(IServiceProvider services, HostedDomains domains, AccountPrivacy privacy) : IXmppModule
 {
     // The dispatcher is built from every module, this one included, so it is looked up at query time.
     private ModuleDispatcher Dispatcher => (ModuleDispatcher)services.GetService(typeof(ModuleDispatcher))!;
 
-    private HostedDomains Domains => (HostedDomains)services.GetService(typeof(HostedDomains))!;
-
     public void Map(ModuleMap map)
     {
-        map.Feature(Namespaces.DiscoInfo);
-        map.Feature(Namespaces.DiscoItems);
+        map.Feature(Namespaces.DiscoInfo, Addressed.Server | Addressed.Account);
+        map.Feature(Namespaces.DiscoItems, Addressed.Server | Addressed.Account);
         map.Identity("server", "im", "Parley");
+
+        // XEP-0030 §3.1 / RFC 6121 §8.5.2.1.3: the server answers for the account, as a registered account.
+        map.Identity("account", "registered", addressed: Addressed.Account);
         map.Iq("get", "query", Namespaces.DiscoInfo, Addressed.Server | Addressed.Account, InfoAsync);
         map.Iq("get", "query", Namespaces.DiscoItems, Addressed.Server | Addressed.Account, ItemsAsync);
     }
@@ -36,23 +41,15 @@ internal sealed class DiscoModule(IServiceProvider services, AccountPrivacy priv
             return IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound);
         }
 
-        if (context.Addressed == Addressed.Account)
+        foreach (var identity in Dispatcher.Identities(context.Addressed))
         {
-            // XEP-0030 §3.1 / RFC 6121 §8.5.2.1.3: the server answers for the account.
-            query.AddElement("identity").SetAttribute("category", "account").SetAttribute("type", "registered");
-        }
-        else
-        {
-            foreach (var identity in Dispatcher.Identities)
-            {
-                query.AddElement("identity")
-                    .SetAttribute("category", identity.Category)
-                    .SetAttribute("type", identity.Type)
-                    .SetAttribute("name", identity.Name);
-            }
+            query.AddElement("identity")
+                .SetAttribute("category", identity.Category)
+                .SetAttribute("type", identity.Type)
+                .SetAttribute("name", identity.Name);
         }
 
-        foreach (var feature in Dispatcher.Features)
+        foreach (var feature in Dispatcher.Features(context.Addressed))
         {
             query.AddElement("feature").SetAttribute("var", feature);
         }
@@ -71,7 +68,7 @@ internal sealed class DiscoModule(IServiceProvider services, AccountPrivacy priv
         var query = new Element("query", Namespaces.DiscoItems);
         if (context.Addressed == Addressed.Server && context.Payload.GetAttribute("node") is null)
         {
-            foreach (var component in Domains.Components)
+            foreach (var component in domains.Components)
             {
                 query.AddElement("item").SetAttribute("jid", component.Domain);
             }

@@ -11,7 +11,7 @@ internal sealed class PingModule(AccountPrivacy privacy) : IXmppModule
 {
     public void Map(ModuleMap map)
     {
-        map.Feature(Namespaces.Ping);
+        map.Feature(Namespaces.Ping, Addressed.Server | Addressed.Account);
         map.Iq("get", "ping", Namespaces.Ping, Addressed.Server | Addressed.Account, PingAsync);
     }
 

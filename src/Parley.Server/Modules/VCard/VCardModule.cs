@@ -16,7 +16,7 @@ internal sealed class VCardModule(IVCardStore store, IOptions<ParleyOptions> opt
 {
     public void Map(ModuleMap map)
     {
-        map.Feature(Namespaces.VCard);
+        map.Feature(Namespaces.VCard, Addressed.Server | Addressed.Account);
         map.Iq("get", "vCard", Namespaces.VCard, Addressed.Account, GetAsync);
         map.Iq("set", "vCard", Namespaces.VCard, Addressed.Account, SetAsync);
     }
