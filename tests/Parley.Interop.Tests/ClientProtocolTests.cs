@@ -95,6 +95,10 @@ public sealed class ClientProtocolTests
         Assert.Null(answer.Child("query", Namespaces.DiscoInfo)!.Child("feature", Namespaces.DiscoInfo));
         var forged = await client.ReadStanzaAsync();
         Assert.Equal(forgedFrom, forged!.GetAttribute("from"));
+
+        var closing = client.CloseAsync();
+        await server.AnswerCloseAsync();
+        await closing;
     }
 
     // Issue 11 item 6: ids the client assigns are random, not a counter another entity could guess.
@@ -122,6 +126,10 @@ public sealed class ClientProtocolTests
         // 128 random bits each, as hex after a one-letter prefix.
         Assert.All(ids, id => Assert.Matches("^q[0-9a-f]{32}$", id));
         Assert.NotEqual(ids[0], ids[1]);
+
+        var closing = client.CloseAsync();
+        await server.AnswerCloseAsync();
+        await closing;
     }
 
     [Fact]
