@@ -46,6 +46,8 @@ public sealed class ArchiveTests
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var delivered = await ExchangeAsync(juliet, romeo, "one", "two");
         await romeo.SendAsync("<message to='juliet@localhost/balcony' type='chat'><body>three</body></message>");
+        // The sender's own pong first: it comes after the server has handled the message (one read loop per stream).
+        Assert.Empty(await MessagesUntilPongAsync(romeo));
         Assert.Single(await MessagesUntilPongAsync(juliet));
 
         // Romeo's archive: both incoming, with the ids he saw stamped, and his own reply.
@@ -103,6 +105,7 @@ public sealed class ArchiveTests
             <stanza-id xmlns='urn:xmpp:sid:0' id='room-id' by='room@conference.example'/>
             <origin-id xmlns='urn:xmpp:sid:0' id='origin-1'/></message>
             """);
+        Assert.Empty(await MessagesUntilPongAsync(juliet));
         var received = Assert.Single(await MessagesUntilPongAsync(romeo));
         var stanzaIds = received.Children("stanza-id", Namespaces.StanzaId).ToList();
         Assert.Equal(2, stanzaIds.Count);

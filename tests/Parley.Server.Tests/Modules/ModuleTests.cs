@@ -54,7 +54,9 @@ public sealed class ModuleTests
         var identity = reply.Child("query", Namespaces.DiscoInfo)!.Child("identity", Namespaces.DiscoInfo)!;
         Assert.Equal(("account", "registered"), (identity.GetAttribute("category"), identity.GetAttribute("type")));
         var items = await AskAsync(client, "<iq type='get' id='d3' to='localhost'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
-        Assert.Empty(items.Child("query", Namespaces.DiscoItems)!.Children());
+        // The server's items are its services: the MUC service on by default, nothing else.
+        var item = Assert.Single(items.Child("query", Namespaces.DiscoItems)!.Children());
+        Assert.Equal("conference.localhost", item.GetAttribute("jid"));
     }
 
     [Fact]
@@ -72,7 +74,9 @@ public sealed class ModuleTests
         var query = account.Child("query", Namespaces.DiscoInfo)!;
         Assert.Equal(["account/registered"], query.Children().Where(c => c.Name == "identity").Select(i => i.GetAttribute("category") + "/" + i.GetAttribute("type")));
         var features = query.Children().Where(c => c.Name == "feature").Select(f => f.GetAttribute("var")!).ToList();
-        Assert.Equal([Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard], features);
+        // The account's own archive (XEP-0313 §6.1) is answered on its bare JID too.
+        string[] expected = [Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), features.Order(StringComparer.Ordinal));
 
         // Each one is answered on the account's behalf; a server-only feature is refused there.
         Assert.Equal("result", (await AskAsync(client, "<iq type='get' id='a2' to='juliet@localhost'><ping xmlns='urn:xmpp:ping'/></iq>")).GetAttribute("type"));

@@ -37,9 +37,9 @@ internal sealed class ArchiveModule(
 
     public void Map(ModuleMap map)
     {
-        map.Feature(Namespaces.Mam);
-        map.Feature(Namespaces.MamExtended);
-        map.Feature(Namespaces.StanzaId);
+        map.Feature(Namespaces.Mam, Addressed.Server | Addressed.Account);
+        map.Feature(Namespaces.MamExtended, Addressed.Server | Addressed.Account);
+        map.Feature(Namespaces.StanzaId, Addressed.Server | Addressed.Account);
         map.Message(Addressed.Account | Addressed.Resource, ArchiveIncomingAsync, Order.First);
         map.Outgoing(StanzaKinds.Message, Addressed.Server | Addressed.Account | Addressed.Resource | Addressed.Remote | Addressed.Component, ArchiveOutgoingAsync, Order.First);
         map.Iq("set", "query", Namespaces.Mam, Addressed.Account, QueryAsync);
