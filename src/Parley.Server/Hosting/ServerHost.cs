@@ -19,11 +19,13 @@ using Parley.Server.Federation;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
+using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Muc;
 using Parley.Server.Modules.Offline;
+using Parley.Server.Modules.Pep;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
 using Parley.Server.Modules.PrivateStorage;
@@ -141,6 +143,13 @@ public static class ServerHost
         services.AddSingleton<VCardModule>();
         services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>();
         services.AddSingleton<PrivateStorageModule>();
+        services.TryAddSingleton<IPepStore, SqlPepStore>();
+        services.AddSingleton<CapsCache>();
+        services.AddSingleton<ContactResources>();
+        services.AddSingleton<PepNotifier>();
+        services.AddSingleton<PepRequests>();
+        services.AddSingleton<PepOwnerRequests>();
+        services.AddSingleton<PepModule>();
         services.TryAddSingleton<IRoomStore, SqlRoomStore>();
         services.AddSingleton<OccupantIds>();
         services.AddSingleton<MucRuntime>();
@@ -177,6 +186,11 @@ public static class ServerHost
         yield return services.GetRequiredService<BlockingModule>();
         yield return services.GetRequiredService<VCardModule>();
         yield return services.GetRequiredService<PrivateStorageModule>();
+        if (options.Pep.Enabled)
+        {
+            yield return services.GetRequiredService<PepModule>();
+        }
+
         if (options.Muc.Enabled)
         {
             yield return services.GetRequiredService<MucModule>();
