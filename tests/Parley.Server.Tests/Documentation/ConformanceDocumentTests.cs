@@ -1,5 +1,5 @@
-using Parley.Server.Tests.Infrastructure;
 using System.Text.RegularExpressions;
+using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests.Documentation;
 

@@ -1,8 +1,8 @@
-using Parley.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests.Hosting;
 
