@@ -1,11 +1,8 @@
 namespace Parley.Server.Hosting;
 
-/// <summary>XEP-0163 personal eventing on every account, and XEP-0115 caps (keys Pep:*); listed in docs/configuration.md.</summary>
+/// <summary>XEP-0163 personal eventing on every account, and XEP-0115 caps (keys Pep:*; the switch is Modules:Pep:Enabled); listed in docs/configuration.md.</summary>
 public sealed class PepOptions
 {
-    /// <summary>Offer PEP on every account. Default true.</summary>
-    public bool Enabled { get; set; } = true;
-
     /// <summary>The largest item a client may publish, in UTF-8 bytes of its &lt;item/&gt;. Default 65536 (64 KiB).</summary>
     public int MaxItemBytes { get; set; } = 64 * 1024;
 
