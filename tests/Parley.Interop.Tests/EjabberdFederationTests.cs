@@ -1,0 +1,25 @@
+using Parley.Interop.Tests.Infrastructure;
+
+namespace Parley.Interop.Tests;
+
+/// <summary>
+/// Parley federating with Debian's ejabberd 23.01 (issue 20), which accepts dialback elements only
+/// with the db: prefix declared on the stream header (XEP-0220 §2): with self-signed certificates
+/// each side proves its domain with Server Dialback.
+/// </summary>
+[Collection(FederationCollection.Name)]
+public sealed class EjabberdDialbackFederationTests(EjabberdDialbackFederation fixture) : IClassFixture<EjabberdDialbackFederation>
+{
+    [Fact]
+    [Trait("Conformance", "XEP-0220 §2; RFC 6120 §5.4; RFC 6121 §3.1 §4.2 §5.1")]
+    public Task Parley_and_ejabberd_users_subscribe_see_presence_and_chat_over_dialback() => fixture.RunAsync(async () =>
+    {
+        var alice = await fixture.Parley.CreateAccountAsync("alice");
+
+        await FederatedContact.ProveAsync(fixture.ParleyClientOptions(alice), fixture.EjabberdClientOptions(fixture.Bob));
+
+        // Both of Parley's streams with ejabberd were proven by dialback: ejabberd read our db: elements.
+        Assert.Contains($"{EjabberdFederation.ParleyDomain} → {EjabberdFederation.EjabberdDomain} authenticated by dialback", fixture.Parley.Output, StringComparison.Ordinal);
+        Assert.Contains($"{EjabberdFederation.EjabberdDomain} authenticated for {EjabberdFederation.ParleyDomain} by dialback", fixture.Parley.Output, StringComparison.Ordinal);
+    });
+}
