@@ -6,8 +6,9 @@
 #   - Debian's prosody with lua-unbound (the resolver the federation tests point at their own DNS
 #     server) and dnsmasq-base (that DNS server, run in the foreground by the tests).
 #   - Debian's go-sendxmpp (the go-xmpp library: whitespace before a restarted stream's declaration);
-#   - Debian's ejabberd 23.01 (run by the federation tests from a copy of ejabberdctl; its own
-#     service is stopped and disabled like Prosody's).
+#   - Debian's ejabberd 23.01 (run by the federation tests from a copy of ejabberdctl, in a mount
+#     namespace of its own (util-linux unshare, part of the base system) with the test's resolv.conf
+#     mounted over /etc/resolv.conf; its own service is stopped and disabled like Prosody's).
 #   - afl++, which scripts/fuzz.sh drives (the sharpfuzz tool comes from .config/dotnet-tools.json).
 #   - Debian's postgresql, whose initdb/pg_ctl the storage tests use to run a throwaway server of
 #     their own on a free loopback port (tests/Parley.Server.Tests/Storage/PostgresServer.cs); the
@@ -27,7 +28,7 @@ fi
 
 # Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
 missing=()
-for package in python3-slixmpp go-sendxmpp prosody lua-unbound dnsmasq-base afl++ postgresql; do
+for package in python3-slixmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql; do
     if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi

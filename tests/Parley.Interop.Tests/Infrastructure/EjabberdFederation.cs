@@ -18,10 +18,11 @@ public abstract class EjabberdFederation : IAsyncLifetime
 
     private static readonly IPAddress ParleyAddress = IPAddress.Parse("127.0.0.2");
     private static readonly IPAddress EjabberdAddress = IPAddress.Parse("127.0.0.4");
-    private static readonly IPAddress DnsAddress = IPAddress.Parse("127.0.0.53");
+    /// <summary>An address of its own: the DNS server listens on port 53 there (see <see cref="EjabberdServer"/>).</summary>
+    private static readonly IPAddress DnsAddress = IPAddress.Parse("127.0.0.55");
 
     private readonly bool _certificates;
-    private readonly bool _ejabberdServerAuthOnly;
+    private readonly bool _serverAuthOnly;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "parley-ejabberd-" + Guid.NewGuid().ToString("N"));
     private TestCertificates? _issuer;
     private DnsServer? _dns;
@@ -33,11 +34,15 @@ public abstract class EjabberdFederation : IAsyncLifetime
     /// <c>require</c>, so both directions use SASL EXTERNAL. False: self-signed certificates and
     /// policy <c>dialback</c> (XEP-0220).
     /// </param>
-    /// <param name="ejabberdServerAuthOnly">ejabberd's certificate carries serverAuth only, which Parley must accept from its client side.</param>
-    private protected EjabberdFederation(bool certificates, bool ejabberdServerAuthOnly)
+    /// <param name="serverAuthOnly">
+    /// Both certificates carry serverAuth only, as public CAs issue them since 2026: Parley must accept
+    /// ejabberd's when ejabberd is the TLS client, and ejabberd 23.01 refuses Parley's for EXTERNAL
+    /// ("unsupported certificate purpose"), so Parley falls back to dialback on that stream.
+    /// </param>
+    private protected EjabberdFederation(bool certificates, bool serverAuthOnly)
     {
         _certificates = certificates;
-        _ejabberdServerAuthOnly = ejabberdServerAuthOnly;
+        _serverAuthOnly = serverAuthOnly;
     }
 
     internal EjabberdServer Ejabberd => _ejabberd ?? throw new InvalidOperationException("Not started.");
@@ -120,14 +125,16 @@ public abstract class EjabberdFederation : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         _issuer = _certificates ? TestCertificates.WithAuthority(_directory) : TestCertificates.SelfSigned(_directory);
-        var ejabberdCertificate = _issuer.Issue(EjabberdDomain, serverAuthOnly: _ejabberdServerAuthOnly);
-        var parleyCertificate = _issuer.Issue(ParleyDomain);
+        var ejabberdCertificate = _issuer.Issue(EjabberdDomain, _serverAuthOnly);
+        // A DNS-ID alone: ejabberd 23.01 crashes on a trusted certificate with an XmppAddr (see Issue).
+        var parleyCertificate = _issuer.Issue(ParleyDomain, _serverAuthOnly, xmppAddr: false);
         _parley = new ParleyProcess(ParleyDomain, ParleyAddress.ToString(), Path.Combine(_directory, "parley"));
 
         _dns = await DnsServer.StartAsync(
             DnsAddress,
             new Dictionary<string, IPAddress> { [ParleyDomain] = ParleyAddress, [EjabberdDomain] = EjabberdAddress },
-            new Dictionary<string, DnsEndPoint> { [$"_xmpp-server._tcp.{ParleyDomain}"] = new(ParleyDomain, _parley.S2sPort) });
+            new Dictionary<string, DnsEndPoint> { [$"_xmpp-server._tcp.{ParleyDomain}"] = new(ParleyDomain, _parley.S2sPort) },
+            port: 53);
 
         _ejabberd = new EjabberdServer(Path.Combine(_directory, "ejabberd"), EjabberdDomain, EjabberdAddress, ejabberdCertificate, _issuer.AuthorityPath, _dns);
         var parleyStart = _parley.StartFederatedAsync(

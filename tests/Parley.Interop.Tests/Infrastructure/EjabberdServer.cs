@@ -8,9 +8,9 @@ namespace Parley.Interop.Tests.Infrastructure;
 /// Debian's ejabberd 23.01 as a process the test owns (../shared/interop/ejabberd-federation.md):
 /// run as root from a copy of <c>ejabberdctl</c> whose INSTALLUSER is emptied, with its own
 /// configuration, spool, logs, node name, Erlang cookie and epmd port in the test's folder, one
-/// host, client and server ports on its own loopback address. Names are resolved by Erlang's own
-/// resolver (inetrc: lookup dns) through the test's <see cref="DnsServer"/>, so the machine's
-/// resolv.conf is never read.
+/// host, client and server ports on its own loopback address. Names are resolved through the test's
+/// <see cref="DnsServer"/> only: the node runs in its own mount namespace where a resolv.conf naming
+/// that server is mounted over /etc/resolv.conf.
 /// </summary>
 internal sealed class EjabberdServer : IAsyncDisposable
 {
@@ -21,6 +21,7 @@ internal sealed class EjabberdServer : IAsyncDisposable
     private readonly string _directory;
     private readonly string _control;
     private readonly Dictionary<string, string> _environment;
+    private readonly string _resolvConf;
     private ChildProcess? _process;
 
     /// <param name="authority">The CA ejabberd trusts for peers (SASL EXTERNAL both ways), or null (dialback).</param>
@@ -51,10 +52,15 @@ internal sealed class EjabberdServer : IAsyncDisposable
             ERLANG_NODE={{node}}@127.0.0.1
             ERL_OPTIONS="-setcookie {{cookie}} -kernel inet_dist_use_interface {127,0,0,1}"
             """);
-        File.WriteAllText(Path.Combine(etc, "inetrc"), $$"""
-            {lookup,[dns]}.
-            {nameserver,{{{dns.Address.ToString().Replace('.', ',')}}},{{dns.Port.ToString(CultureInfo.InvariantCulture)}}}.
-            """ + "\n");
+        // ejabberd 23.01 finds a peer's SRV record with Erlang's resolver, which re-reads resolv.conf before
+        // each query and asks its nameservers rather than an inetrc's, and then the target's address with
+        // libc's getaddrinfo: both read /etc/resolv.conf and neither can name a port. So the node runs in
+        // a mount namespace of its own where this file, naming the test's dnsmasq (port 53), is mounted
+        // over /etc/resolv.conf; the machine's file is never touched.
+        Assert.Equal(53, dns.Port);
+        _resolvConf = Path.Combine(etc, "resolv.conf");
+        File.WriteAllText(_resolvConf, $"nameserver {dns.Address}\n");
+        File.WriteAllText(Path.Combine(etc, "inetrc"), "{lookup,[dns]}.\n");
         File.WriteAllText(Path.Combine(etc, "ejabberd.yml"), Configuration(etc, authority));
         _environment = new Dictionary<string, string>
         {
@@ -86,7 +92,11 @@ internal sealed class EjabberdServer : IAsyncDisposable
     /// <summary>Starts the node in the foreground and returns once ejabberd reports itself started.</summary>
     public async Task StartAsync()
     {
-        _process = ChildProcess.Start(_control, [.. Options(), "foreground"], _environment, _directory);
+        _process = ChildProcess.Start(
+            "/usr/bin/unshare",
+            ["--mount", "/bin/sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", _resolvConf, _control, .. Options(), "foreground"],
+            _environment,
+            _directory);
         await _process.WaitForLineAsync(line => line.Contains("is started in the node", StringComparison.Ordinal), StartTimeout);
     }
 
@@ -101,6 +111,21 @@ internal sealed class EjabberdServer : IAsyncDisposable
     /// <summary>ejabberd's log so far, for assertions on how the s2s streams authenticated.</summary>
     public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
 
+    /// <summary>
+    /// How ejabberd says each of its streams with <paramref name="peer"/> authenticated: the stream
+    /// <paramref name="peer"/> opened to ejabberd (inbound) and the one ejabberd opened to it (outbound).
+    /// </summary>
+    public void AssertAuthenticated(string peer, S2sAuthentication inbound, S2sAuthentication outbound)
+    {
+        var log = Log;
+        Assert.True(
+            log.Contains($"Accepted inbound s2s {Mechanism(inbound)} authentication {peer} -> {Domain}", StringComparison.Ordinal),
+            $"ejabberd's log has no inbound {Mechanism(inbound)} authentication of {peer}");
+        Assert.True(
+            log.Contains($"Accepted outbound s2s {Mechanism(outbound)} authentication {Domain} -> {peer}", StringComparison.Ordinal),
+            $"ejabberd's log has no outbound {Mechanism(outbound)} authentication to {peer}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)
@@ -112,6 +137,10 @@ internal sealed class EjabberdServer : IAsyncDisposable
         await using var epmd = ChildProcess.Start("/usr/bin/epmd", ["-kill"], _environment, _directory);
         await epmd.WaitForExitAsync(CommandTimeout);
     }
+
+    /// <summary>The mechanism as ejabberd's log names it.</summary>
+    private static string Mechanism(S2sAuthentication authentication) =>
+        authentication == S2sAuthentication.SaslExternal ? "EXTERNAL" : "dialback";
 
     private string[] Options() =>
         ["--config-dir", Path.Combine(_directory, "etc"), "--spool", Path.Combine(_directory, "spool"), "--logs", Path.Combine(_directory, "logs")];

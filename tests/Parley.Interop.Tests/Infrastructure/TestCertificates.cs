@@ -52,13 +52,18 @@ internal sealed class TestCertificates : IDisposable
     /// serverAuth alone, as public CAs issue server certificates since 2026 (Let's Encrypt since
     /// February), instead of serverAuth and clientAuth.
     /// </param>
-    public CertificateFiles Issue(string domain, bool serverAuthOnly = false)
+    /// <param name="xmppAddr">
+    /// False for a DNS-ID alone, as public CAs issue them: ejabberd 23.01 (p1_xmpp 1.6.1,
+    /// xmpp_stream_pkix:get_domains_from_san) crashes its inbound stream on a trusted peer
+    /// certificate whose XmppAddr names a domain.
+    /// </param>
+    public CertificateFiles Issue(string domain, bool serverAuthOnly = false, bool xmppAddr = true)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={domain}", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName(domain);
-        request.CertificateExtensions.Add(WithXmppAddr(names.Build(), domain));
+        request.CertificateExtensions.Add(xmppAddr ? WithXmppAddr(names.Build(), domain) : names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(

@@ -5,7 +5,7 @@ namespace Parley.Interop.Tests;
 /// <summary>
 /// Parley federating with Debian's ejabberd 23.01 (issue 20), which accepts dialback elements only
 /// with the db: prefix declared on the stream header (XEP-0220 §2): with self-signed certificates
-/// each side proves its domain with Server Dialback.
+/// each side proves its domain with Server Dialback, after TLS and a refused SASL EXTERNAL.
 /// </summary>
 [Collection(FederationCollection.Name)]
 public sealed class EjabberdDialbackFederationTests(EjabberdDialbackFederation fixture) : IClassFixture<EjabberdDialbackFederation>
@@ -18,8 +18,9 @@ public sealed class EjabberdDialbackFederationTests(EjabberdDialbackFederation f
 
         await FederatedContact.ProveAsync(fixture.ParleyClientOptions(alice), fixture.EjabberdClientOptions(fixture.Bob));
 
-        // Both of Parley's streams with ejabberd were proven by dialback: ejabberd read our db: elements.
+        // Both streams, as each side logged them: Parley's outbound and inbound, ejabberd's inbound and outbound.
         Assert.Contains($"{EjabberdFederation.ParleyDomain} → {EjabberdFederation.EjabberdDomain} authenticated by dialback", fixture.Parley.Output, StringComparison.Ordinal);
         Assert.Contains($"{EjabberdFederation.EjabberdDomain} authenticated for {EjabberdFederation.ParleyDomain} by dialback", fixture.Parley.Output, StringComparison.Ordinal);
+        fixture.Ejabberd.AssertAuthenticated(EjabberdFederation.ParleyDomain, inbound: S2sAuthentication.Dialback, outbound: S2sAuthentication.Dialback);
     });
 }
