@@ -16,6 +16,7 @@ using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
 using Parley.Server.Federation;
+using Parley.Server.Http;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
@@ -39,8 +40,8 @@ using Parley.Server.Sessions;
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// Builds the server: the generic host with Kestrel serving only XMPP listeners through
-/// connection delegates (no HTTP), storage and options from the core registration, and the c2s
+/// Builds the server: the generic host with Kestrel serving the XMPP listeners through connection
+/// delegates and, when Http:* ports are set, the HTTP endpoints (<see cref="HttpApplication"/>), storage and options from the core registration, and the c2s
 /// pipeline (connections, negotiation, sessions, routing, modules).
 /// </summary>
 public static class ServerHost
@@ -74,8 +75,9 @@ public static class ServerHost
             })
             .ConfigureWebHost(web => web
                 .UseKestrelCore()
+                .UseKestrelHttpsConfiguration()
                 .ConfigureKestrel(kestrel => MapListeners(kestrel, ephemeralPorts))
-                .Configure(static _ => { }))
+                .Configure(HttpApplication.Configure))
             .Build();
     }
 
@@ -148,6 +150,7 @@ public static class ServerHost
         services.AddSingleton<IComponentSet>(sp => sp.GetRequiredService<MucComponents>());
         services.AddHostedService(sp => sp.GetRequiredService<MucComponents>());
         services.AddSingleton<MucModule>();
+        HttpApplication.AddServices(services);
         // Built at start (ModuleStartup), not here: modules take the delivery path, which takes these tables.
         services.AddSingleton(sp => new ModuleDispatcher(() => EnabledModules(sp), sp.GetRequiredService<EventBus>()));
         services.AddHostedService<ModuleStartup>();
@@ -275,5 +278,7 @@ public static class ServerHost
         {
             Listen(ListenerEndpoints.Component, options.Components.Port, directTls: false, services.GetRequiredService<ComponentConnectionHandler>().HandleAsync);
         }
+
+        HttpListeners.Map(kestrel, options, endpoints, ephemeralPorts);
     }
 }
