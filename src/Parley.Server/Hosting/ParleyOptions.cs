@@ -71,9 +71,6 @@ public sealed class ParleyOptions
 
     /// <summary>The HTTP server: WebSocket, BOSH, discovery, uploads (keys Http:*). Off by default.</summary>
     public HttpOptions Http { get; set; } = new();
-
-    /// <summary>HTTP File Upload (keys Upload:*).</summary>
-    public UploadOptions Upload { get; set; } = new();
 }
 
 public sealed class TlsOptions

@@ -311,25 +311,6 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Http:RequestsPerSecond", http.RequestsPerSecond, failures);
         ValidatePositive("Http:RequestBurst", http.RequestBurst, failures);
         ValidateRange("Http:MaxRequestBodyBytes", http.MaxRequestBodyBytes, 0, 64 * 1024 * 1024, failures);
-
-        var upload = options.Upload;
-        if (!Parley.Xmpp.Addressing.Jid.TryCreate(null, upload.Subdomain + ".example", null, out _) || upload.Subdomain.Contains('.', StringComparison.Ordinal))
-        {
-            failures.Add($"Upload:Subdomain '{upload.Subdomain}' is not one DNS label.");
-        }
-
-        if (upload.Enabled && options.Muc.Enabled && upload.Subdomain == options.Muc.Subdomain)
-        {
-            failures.Add($"Upload:Subdomain and Muc:Subdomain are both '{upload.Subdomain}'.");
-        }
-
-        if (upload.MaxFileBytes <= 0 || upload.QuotaBytesPerUser <= 0)
-        {
-            failures.Add("Upload:MaxFileBytes and Upload:QuotaBytesPerUser must be greater than 0.");
-        }
-
-        ValidateRange("Upload:RetentionDays", upload.RetentionDays, 1, 36500, failures);
-        ValidateRange("Upload:SlotSeconds", upload.SlotSeconds, 1, 86400, failures);
     }
 
     private static void ValidateRange(string key, int value, int min, int max, List<string> failures)

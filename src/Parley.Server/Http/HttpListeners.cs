@@ -17,6 +17,8 @@ internal static class HttpListeners
     public static void Map(KestrelServerOptions kestrel, ParleyOptions options, ListenerEndpoints endpoints, bool ephemeralPorts)
     {
         var http = options.Http;
+        // Uploads raise it per request to their slot's size; XMPP listeners have no request bodies.
+        kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes(options);
         var certificates = kestrel.ApplicationServices.GetRequiredService<CertificateProvider>();
         if (http.TlsPort != 0)
         {
@@ -42,6 +44,10 @@ internal static class HttpListeners
             });
         }
     }
+
+    /// <summary>Http:MaxRequestBodyBytes, or the stanza limit plus room for a BOSH wrapper when 0.</summary>
+    public static long MaxRequestBodyBytes(ParleyOptions options) =>
+        options.Http.MaxRequestBodyBytes > 0 ? options.Http.MaxRequestBodyBytes : options.Limits.MaxStanzaBytes + 4096L;
 
     private static void Listen(KestrelServerOptions kestrel, IReadOnlyList<string> bind, int port, Action<ListenOptions> configure)
     {
