@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.WebSockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Tests.Infrastructure;
 using Parley.Xmpp;
 using Parley.Xmpp.Streams;
