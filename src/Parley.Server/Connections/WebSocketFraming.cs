@@ -49,7 +49,8 @@ internal sealed class WebSocketFraming : IStreamFraming
         }
     }
 
-    public string? StreamNamespace => _awaitingOpen ? null : Namespaces.Client;
+    /// <summary>The &lt;open/&gt; stands for a jabber:client stream header (RFC 7395 §3.3.2).</summary>
+    public StreamHeader ReadHeader(Element opened) => StreamHeader.Read(opened, Namespaces.Client);
 
     public bool TryRead(ref ReadOnlySequence<byte> buffer, out XmlStreamEvent streamEvent)
     {
