@@ -68,6 +68,9 @@ public sealed class ParleyOptions
 
     /// <summary>Message carbons (keys Carbons:*).</summary>
     public CarbonsOptions Carbons { get; set; } = new();
+
+    /// <summary>Stream management, XEP-0198 (keys Sm:*).</summary>
+    public StreamManagementOptions Sm { get; set; } = new();
 }
 
 public sealed class TlsOptions

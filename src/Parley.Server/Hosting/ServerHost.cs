@@ -30,6 +30,7 @@ using Parley.Server.Modules.PrivateStorage;
 using Parley.Server.Modules.Register;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
+using Parley.Server.Modules.StreamManagement;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
 using Parley.Server.Negotiation;
@@ -130,6 +131,9 @@ public static class ServerHost
         services.AddSingleton<ArchiveModule>();
         services.AddSingleton<CarbonsModule>();
         services.AddSingleton<MessageModule>();
+        services.AddSingleton<UnackedRedelivery>();
+        services.AddSingleton<ResumableSessions>();
+        services.AddSingleton<StreamManagementModule>();
         services.TryAddSingleton<IOfflineStore, SqlOfflineStore>();
         services.AddSingleton<OfflineModule>();
         services.AddSingleton<VersionModule>();
@@ -173,6 +177,11 @@ public static class ServerHost
         }
 
         yield return services.GetRequiredService<MessageModule>();
+        if (options.Sm.Enabled)
+        {
+            yield return services.GetRequiredService<StreamManagementModule>();
+        }
+
         yield return services.GetRequiredService<OfflineModule>();
         yield return services.GetRequiredService<BlockingModule>();
         yield return services.GetRequiredService<VCardModule>();
