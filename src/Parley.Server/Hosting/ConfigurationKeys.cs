@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Parley.Server.Modules;
 
 namespace Parley.Server.Hosting;
 
@@ -13,7 +14,8 @@ namespace Parley.Server.Hosting;
 /// The valid keys are not listed anywhere: they are derived from the public settable properties of
 /// <see cref="ParleyOptions"/>, recursively (an options class is a section, a list takes indexes
 /// 0, 1..., a dictionary any key). A key becomes valid by being a property of an options class
-/// reachable from <see cref="ParleyOptions"/>; nothing else needs registering here. Only sections
+/// reachable from <see cref="ParleyOptions"/>, or of a module's options type (Modules:&lt;Name&gt;:*,
+/// the modules listed in <see cref="ServerModules"/>); nothing else needs registering here. Only sections
 /// read by something other than the options binder are named below.
 /// </remarks>
 internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidateOptions<ParleyOptions>
@@ -42,7 +44,10 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
                 continue;
             }
 
-            if (Check(typeof(ParleyOptions), segments, 0) is { } failure)
+            var failure = string.Equals(segments[0], ModuleRegistration.Section, StringComparison.OrdinalIgnoreCase)
+                ? CheckModule(segments)
+                : Check(typeof(ParleyOptions), segments, 0);
+            if (failure is not null)
             {
                 unknown.Add(failure);
             }
@@ -50,6 +55,25 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
 
         unknown.Sort(StringComparer.Ordinal);
         return unknown;
+    }
+
+    /// <summary>Modules:&lt;Name&gt;:* binds to the options type of the module registered under that name (<see cref="ServerModules"/>).</summary>
+    private static string? CheckModule(string[] segments)
+    {
+        if (segments.Length < 3)
+        {
+            return $"'{string.Join(':', segments)}' is a section, not a value; set a module's keys (Modules:<Name>:Enabled...)";
+        }
+
+        var module = ServerModules.All.FirstOrDefault(m => string.Equals(m.Name, segments[1], StringComparison.OrdinalIgnoreCase));
+        if (module is not null)
+        {
+            return Check(module.OptionsType, segments, 2);
+        }
+
+        var given = segments[1].ToLowerInvariant();
+        var nearest = ServerModules.All.MinBy(m => Unlikeness(m.Name.ToLowerInvariant(), given))!;
+        return $"unknown configuration key '{string.Join(':', segments)}': no module is named '{segments[1]}' (did you mean '{ModuleRegistration.SectionOf(nearest.Name)}'?)";
     }
 
     /// <summary>Null when <paramref name="segments"/> from <paramref name="index"/> bind to a value of <paramref name="type"/>; else the message.</summary>

@@ -68,9 +68,6 @@ public sealed class ParleyOptions
 
     /// <summary>Message carbons (keys Carbons:*).</summary>
     public CarbonsOptions Carbons { get; set; } = new();
-
-    /// <summary>Stream management, XEP-0198 (keys Sm:*).</summary>
-    public StreamManagementOptions Sm { get; set; } = new();
 }
 
 public sealed class TlsOptions

@@ -73,7 +73,6 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxSubscriptionStatusBytes", options.Limits.MaxSubscriptionStatusBytes, failures);
         ValidateHardening(options.Limits, failures);
         ValidateArchive(options.Archive, failures);
-        ValidateStreamManagement(options.Sm, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -101,18 +100,6 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Archive:MaxPreferenceJids", archive.MaxPreferenceJids, failures);
         ValidatePositive("Archive:WriteBatchSize", archive.WriteBatchSize, failures);
         ValidatePositive("Archive:WriteQueueLength", archive.WriteQueueLength, failures);
-    }
-
-    private static void ValidateStreamManagement(StreamManagementOptions sm, List<string> failures)
-    {
-        if (sm.ResumptionSeconds < 0)
-        {
-            failures.Add($"Sm:ResumptionSeconds must be 0 (no resumption) or more; it is {sm.ResumptionSeconds}.");
-        }
-
-        ValidatePositive("Sm:MaxUnacked", sm.MaxUnacked, failures);
-        ValidatePositive("Sm:RequestAfterStanzas", sm.RequestAfterStanzas, failures);
-        ValidatePositive("Sm:RequestAfterSeconds", sm.RequestAfterSeconds, failures);
     }
 
     private static void ValidateHardening(LimitOptions limits, List<string> failures)

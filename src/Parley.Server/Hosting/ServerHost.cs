@@ -30,7 +30,6 @@ using Parley.Server.Modules.PrivateStorage;
 using Parley.Server.Modules.Register;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
-using Parley.Server.Modules.StreamManagement;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
 using Parley.Server.Negotiation;
@@ -70,7 +69,7 @@ public static class ServerHost
             .ConfigureServices(services =>
             {
                 services.AddParleyCore(configuration);
-                AddXmppServer(services);
+                AddXmppServer(services, configuration);
                 configureServices?.Invoke(services);
             })
             .ConfigureWebHost(web => web
@@ -80,7 +79,7 @@ public static class ServerHost
             .Build();
     }
 
-    private static void AddXmppServer(IServiceCollection services)
+    private static void AddXmppServer(IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<OpenFileLimit>();
@@ -112,99 +111,15 @@ public static class ServerHost
         services.AddSingleton<EventBus>();
         services.AddSingleton<AccountLocks>();
 
+        // Shared by several modules: the roster (presence, subscriptions, blocking), blocklists, privacy.
         services.AddSingleton<AccountPrivacy>();
-        services.AddSingleton<DiscoModule>();
-        services.AddSingleton<PingModule>();
-        services.AddSingleton<SessionModule>();
-        services.AddSingleton<PresenceModule>();
         services.TryAddSingleton<IRosterStore, SqlRosterStore>();
         services.AddSingleton<PendingRequestQuota>();
         services.AddSingleton<Rosters>();
         services.AddSingleton<Subscriptions>();
-        services.AddSingleton<RosterModule>();
-        services.AddSingleton<ArchiveIds>();
-        services.TryAddSingleton<IArchiveStore, SqlArchiveStore>();
-        services.AddSingleton<ArchiveWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
-        services.AddSingleton<ArchiveRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());
-        services.AddSingleton<ArchiveModule>();
-        services.AddSingleton<CarbonsModule>();
-        services.AddSingleton<MessageModule>();
-        services.AddSingleton<UnackedRedelivery>();
-        services.AddSingleton<ResumableSessions>();
-        services.AddSingleton<StreamManagementModule>();
-        services.TryAddSingleton<IOfflineStore, SqlOfflineStore>();
-        services.AddSingleton<OfflineModule>();
-        services.AddSingleton<VersionModule>();
-        services.AddSingleton<RegisterModule>();
         services.TryAddSingleton<IBlocklistStore, SqlBlocklistStore>();
         services.AddSingleton<Blocklists>();
-        services.AddSingleton<BlockingModule>();
-        services.TryAddSingleton<IVCardStore, SqlVCardStore>();
-        services.AddSingleton<VCardModule>();
-        services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>();
-        services.AddSingleton<PrivateStorageModule>();
-        services.TryAddSingleton<IRoomStore, SqlRoomStore>();
-        services.AddSingleton<OccupantIds>();
-        services.AddSingleton<MucRuntime>();
-        services.AddSingleton<MucComponents>();
-        services.AddSingleton<IComponentSet>(sp => sp.GetRequiredService<MucComponents>());
-        services.AddHostedService(sp => sp.GetRequiredService<MucComponents>());
-        services.AddSingleton<MucModule>();
-        // Built at start (ModuleStartup), not here: modules take the delivery path, which takes these tables.
-        services.AddSingleton(sp => new ModuleDispatcher(() => EnabledModules(sp), sp.GetRequiredService<EventBus>()));
-        services.AddHostedService<ModuleStartup>();
-    }
-
-    private static IEnumerable<IXmppModule> EnabledModules(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<ParleyOptions>>().Value;
-        yield return services.GetRequiredService<DiscoModule>();
-        yield return services.GetRequiredService<PingModule>();
-        yield return services.GetRequiredService<SessionModule>();
-        yield return services.GetRequiredService<PresenceModule>();
-        yield return services.GetRequiredService<RosterModule>();
-        // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).
-        if (options.Archive.Enabled)
-        {
-            yield return services.GetRequiredService<ArchiveModule>();
-        }
-
-        if (options.Carbons.Enabled)
-        {
-            yield return services.GetRequiredService<CarbonsModule>();
-        }
-
-        yield return services.GetRequiredService<MessageModule>();
-        if (options.Sm.Enabled)
-        {
-            yield return services.GetRequiredService<StreamManagementModule>();
-        }
-
-        yield return services.GetRequiredService<OfflineModule>();
-        yield return services.GetRequiredService<BlockingModule>();
-        yield return services.GetRequiredService<VCardModule>();
-        yield return services.GetRequiredService<PrivateStorageModule>();
-        if (options.Muc.Enabled)
-        {
-            yield return services.GetRequiredService<MucModule>();
-        }
-        if (options.AdvertiseVersion)
-        {
-            yield return services.GetRequiredService<VersionModule>();
-        }
-
-        if (options.AllowRegistration)
-        {
-            yield return services.GetRequiredService<RegisterModule>();
-        }
-
-        // Modules registered as IXmppModule services (tests' probes, later plug-ins) come last.
-        foreach (var module in services.GetServices<IXmppModule>())
-        {
-            yield return module;
-        }
+        ServerModules.Add(services, configuration);
     }
 
     /// <summary>The local admin socket (<see cref="AdminSocket"/>) in the data folder, for `parley user` run beside the server.</summary>

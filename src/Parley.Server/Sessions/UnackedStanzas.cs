@@ -10,7 +10,7 @@ namespace Parley.Server.Sessions;
 /// the next one (§5), or handed to offline storage when the session ends. Guarded by the session's
 /// send gate (<see cref="ClientSession"/>), never locked itself.
 /// </summary>
-/// <param name="capacity">How many may wait unacknowledged; one more and the stream ends (Sm:MaxUnacked).</param>
+/// <param name="capacity">How many may wait unacknowledged; one more and the stream ends (Modules:Sm:MaxUnacked).</param>
 /// <param name="requestEvery">Ask for an acknowledgement after this many unrequested stanzas.</param>
 /// <param name="request">The request element (XEP-0198 &lt;r/&gt;), written between stanzas.</param>
 /// <param name="time">Times how long stanzas have waited unrequested (<see cref="RequestIsDue"/>).</param>

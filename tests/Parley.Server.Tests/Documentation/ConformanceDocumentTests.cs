@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests.Documentation;
 
@@ -17,7 +18,7 @@ public sealed partial class ConformanceDocumentTests
     [Fact]
     public void Every_test_the_page_names_exists()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var page = File.ReadAllText(Path.Combine(root, "docs", "conformance.md"));
         var sources = Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -41,16 +42,4 @@ public sealed partial class ConformanceDocumentTests
         Assert.True(missing.Count == 0, "docs/conformance.md names tests that do not exist: " + string.Join(", ", missing));
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Parley.slnx not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests.Hosting;
 
@@ -42,7 +43,7 @@ public sealed class ConfigurationKeysTests
     public void The_valid_keys_come_from_the_options_types_so_every_documented_key_is_accepted()
     {
         // docs/configuration.md lists every key in a table row starting "| `Key` |"; each must bind.
-        var documented = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "configuration.md"))
+        var documented = File.ReadAllLines(Path.Combine(Repository.Root, "docs", "configuration.md"))
             .Where(line => line.StartsWith("| `", StringComparison.Ordinal) && !line.StartsWith("| `-", StringComparison.Ordinal))
             .Select(line => (Key: line[3..line.IndexOf('`', 3)], IsList: line.Contains("` | `[", StringComparison.Ordinal)))
             .Select(row => (row.IsList ? row.Key + ":0" : row.Key)
@@ -62,14 +63,4 @@ public sealed class ConfigurationKeysTests
         return services.GetRequiredService<IOptions<ParleyOptions>>().Value;
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Parley.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Parley.slnx not found above the test binaries.");
-    }
 }

@@ -22,7 +22,7 @@ public sealed class ResumptionTests
 
     private static async Task<TestServer> ServerAsync(Action<IServiceCollection>? services = null, params (string Key, string Value)[] settings)
     {
-        var server = await TestServer.StartAsync(services, [("Sm:RequestAfterStanzas", "1000"), .. settings]);
+        var server = await TestServer.StartAsync(services, [("Modules:Sm:RequestAfterStanzas", "1000"), .. settings]);
         foreach (var user in new[] { "juliet", "romeo", "mallory" })
         {
             await server.CreateAccountAsync(user, "secret");
@@ -76,7 +76,7 @@ public sealed class ResumptionTests
     [Trait("Conformance", "XEP-0198 §5")]
     public async Task A_connection_killed_with_unread_data_resumes_with_each_message_once()
     {
-        await using var server = await ServerAsync(settings: ("Sm:MaxUnacked", "5000"));
+        await using var server = await ServerAsync(settings: ("Modules:Sm:MaxUnacked", "5000"));
         var sessions = server.Services.GetRequiredService<ISessionDirectory>();
         await using var juliet = await SmClient.LoginAsync(server, "juliet", "balcony");
         await using var romeo = await SmClient.LoginAsync(server, "romeo", "garden", enable: false);
@@ -163,7 +163,7 @@ public sealed class ResumptionTests
         var clock = ClockDriver.Create();
         await using var server = await ServerAsync(
             services => services.AddSingleton<TimeProvider>(clock),
-            ("Sm:ResumptionSeconds", "60"),
+            ("Modules:Sm:ResumptionSeconds", "60"),
             ("Limits:IdleProbeSeconds", "3600"),
             ("Limits:IdleTimeoutSeconds", "7200"));
         var sessions = server.Services.GetRequiredService<ISessionDirectory>();

@@ -27,7 +27,7 @@ public sealed class StreamManagementTests
     [Trait("Conformance", "XEP-0198 §2 §3 §4")]
     public async Task Enabled_after_binding_counts_both_ways_modulo_the_stanzas_really_sent()
     {
-        await using var server = await ServerAsync(("Sm:RequestAfterStanzas", "1000"));
+        await using var server = await ServerAsync(("Modules:Sm:RequestAfterStanzas", "1000"));
         var raw = await RawStream.ConnectAsync(server.C2s);
         await raw.SecureAsync();
         await raw.AuthenticatePlainAsync("juliet", "secret");
@@ -41,7 +41,7 @@ public sealed class StreamManagementTests
 
         await juliet.Raw.SendAsync($"<enable xmlns='{Ns}' resume='true' max='60'/>");
         var enabled = await juliet.Raw.ExpectAsync("enabled", Ns);
-        // The client asked for less than Sm:ResumptionSeconds (300): its 'max' is kept.
+        // The client asked for less than Modules:Sm:ResumptionSeconds (300): its 'max' is kept.
         Assert.Equal(("true", "60"), (enabled.GetAttribute("resume"), enabled.GetAttribute("max")));
 
         // §4: nothing handled yet; then two stanzas from the client (a ping and a message) count two.
@@ -79,8 +79,8 @@ public sealed class StreamManagementTests
         var clock = ClockDriver.Create();
         await using var server = await TestServer.StartAsync(
             services => services.AddSingleton<TimeProvider>(clock),
-            ("Sm:RequestAfterStanzas", "3"),
-            ("Sm:RequestAfterSeconds", "10"),
+            ("Modules:Sm:RequestAfterStanzas", "3"),
+            ("Modules:Sm:RequestAfterSeconds", "10"),
             ("Limits:IdleProbeSeconds", "3600"),
             ("Limits:IdleTimeoutSeconds", "7200"));
         await server.CreateAccountAsync("juliet", "secret");
@@ -98,7 +98,7 @@ public sealed class StreamManagementTests
         Assert.True((await juliet.ExpectNonStanzaAsync()).Is("r", Ns));
         await juliet.AckAsync();
 
-        // One more stanza: no request until it waited Sm:RequestAfterSeconds.
+        // One more stanza: no request until it waited Modules:Sm:RequestAfterSeconds.
         await romeo.Raw.SendAsync(Chat("juliet@localhost/balcony", "late"));
         await juliet.ExpectMessageAsync("late", answerRequests: false);
         var request = juliet.ExpectNonStanzaAsync();
@@ -153,7 +153,7 @@ public sealed class StreamManagementTests
     [Trait("Conformance", "XEP-0198 §4")]
     public async Task A_client_that_never_acknowledges_is_cut_at_max_unacked_and_its_messages_go_offline()
     {
-        await using var server = await ServerAsync(("Sm:MaxUnacked", "4"), ("Sm:RequestAfterStanzas", "1000"));
+        await using var server = await ServerAsync(("Modules:Sm:MaxUnacked", "4"), ("Modules:Sm:RequestAfterStanzas", "1000"));
         var juliet = await SmClient.LoginAsync(server, "juliet", "balcony");
         await using var romeo = await SmClient.LoginAsync(server, "romeo", "garden", enable: false);
         await juliet.Raw.SendAsync("<presence/>");
@@ -163,7 +163,7 @@ public sealed class StreamManagementTests
             await romeo.Raw.SendAsync(Chat("juliet@localhost/balcony", "u" + i));
         }
 
-        // Her own presence and three messages fill the record (Sm:MaxUnacked 4); the fourth is one too many.
+        // Her own presence and three messages fill the record (Modules:Sm:MaxUnacked 4); the fourth is one too many.
         var error = await juliet.ExpectNonStanzaAsync();
         Assert.True(error.Is("error", Namespaces.Streams), error.ToString());
         Assert.Equal(StreamErrorCondition.ResourceConstraint, StreamError.ConditionOf(error));
@@ -198,7 +198,7 @@ public sealed class StreamManagementTests
     [Fact]
     public async Task Sm_enabled_false_removes_the_feature()
     {
-        await using var server = await ServerAsync(("Sm:Enabled", "false"));
+        await using var server = await ServerAsync(("Modules:Sm:Enabled", "false"));
         var raw = await RawStream.ConnectAsync(server.C2s);
         await using var _ = raw;
         await raw.SecureAsync();

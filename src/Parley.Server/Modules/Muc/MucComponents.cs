@@ -8,17 +8,17 @@ namespace Parley.Server.Modules.Muc;
 
 /// <summary>
 /// One <see cref="MucService"/> per hosted domain, on &lt;Muc:Subdomain&gt;.&lt;domain&gt; (none when
-/// Muc:Enabled is false). At start, after the schema migrated, the stored persistent rooms come back.
+/// the Muc module is switched off: Modules:Muc:Enabled, or Muc:Enabled). At start, after the schema migrated, the stored persistent rooms come back.
 /// </summary>
 internal sealed class MucComponents : IComponentSet, IHostedService
 {
     private readonly MucRuntime _runtime;
     private readonly Dictionary<string, MucService> _services = new(StringComparer.Ordinal);
 
-    public MucComponents(IOptions<ParleyOptions> options, MucRuntime runtime)
+    public MucComponents(IOptions<ParleyOptions> options, IOptionsMonitor<ModuleOptions> modules, MucRuntime runtime)
     {
         _runtime = runtime;
-        if (options.Value.Muc.Enabled)
+        if (modules.Get(MucModule.Name).Enabled)
         {
             foreach (var domain in runtime.LocalDomains)
             {

@@ -10,6 +10,9 @@ namespace Parley.Server.Modules.Muc;
 /// </summary>
 internal sealed class MucModule(MucComponents components, MucRuntime runtime, StanzaDelivery delivery) : IXmppModule
 {
+    /// <summary>Its registration name (section Modules:Muc); the components read its switch too.</summary>
+    public const string Name = "Muc";
+
     public void Map(ModuleMap map)
     {
         runtime.Attach(delivery);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using Parley.Server.Hosting;
 using Parley.Server.Sessions;
 using Parley.Xmpp.Addressing;
 
@@ -10,17 +9,17 @@ namespace Parley.Server.Modules.StreamManagement;
 /// <summary>
 /// The sessions with stream management enabled, by id: where &lt;resume previd/&gt; finds its session
 /// (only one of the same account, still bound, and resumable), and what a once-a-second sweep walks
-/// to ask for acknowledgements that have waited Sm:RequestAfterSeconds (XEP-0198 §4) and to forget
+/// to ask for acknowledgements that have waited Modules:Sm:RequestAfterSeconds (XEP-0198 §4) and to forget
 /// sessions that ended without a <c>SessionClosed</c> (replaced by a new bind), handing their
 /// unacknowledged messages on.
 /// </summary>
-internal sealed class ResumableSessions(ISessionDirectory sessions, UnackedRedelivery redelivery, IOptions<ParleyOptions> options, TimeProvider time)
+internal sealed class ResumableSessions(ISessionDirectory sessions, UnackedRedelivery redelivery, IOptions<StreamManagementOptions> options, TimeProvider time)
     : IDisposable
 {
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, ClientSession> _byId = new(StringComparer.Ordinal);
-    private readonly TimeSpan _requestAfter = TimeSpan.FromSeconds(options.Value.Sm.RequestAfterSeconds);
+    private readonly TimeSpan _requestAfter = TimeSpan.FromSeconds(options.Value.RequestAfterSeconds);
     private readonly Lock _gate = new();
     private ITimer? _sweep;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Parley.Server.Hosting;
 using Parley.Server.Modules.Events;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
@@ -13,18 +12,18 @@ namespace Parley.Server.Modules.StreamManagement;
 /// <summary>
 /// XEP-0198 stream management on client streams: &lt;enable/&gt; after binding starts counting in both
 /// directions (the session records what it sends, <see cref="UnackedStanzas"/>, and counts what it
-/// receives); &lt;r/&gt; and &lt;a/&gt; both ways, the server asking on its own after Sm:RequestAfterStanzas
-/// stanzas or Sm:RequestAfterSeconds; a lost connection leaves a resumable session detached for its
+/// receives); &lt;r/&gt; and &lt;a/&gt; both ways, the server asking on its own after Modules:Sm:RequestAfterStanzas
+/// stanzas or Modules:Sm:RequestAfterSeconds; a lost connection leaves a resumable session detached for its
 /// resumption time (<see cref="ResumableSessions"/>), resumed with &lt;resume/&gt; on a new stream of the same
 /// account. A session that ends for good hands its unacknowledged messages to <see cref="UnackedRedelivery"/>.
 /// </summary>
-internal sealed class StreamManagementModule(IOptions<ParleyOptions> options, ResumableSessions resumable, UnackedRedelivery redelivery, TimeProvider time)
+internal sealed class StreamManagementModule(IOptions<StreamManagementOptions> options, ResumableSessions resumable, UnackedRedelivery redelivery, TimeProvider time)
     : IXmppModule
 {
     /// <summary>XEP-0198 §4: the request element, the same for every stream (never modified once built).</summary>
     private static readonly Element AckRequest = new("r", Namespaces.StreamManagement);
 
-    private readonly StreamManagementOptions _options = options.Value.Sm;
+    private readonly StreamManagementOptions _options = options.Value;
 
     public void Map(ModuleMap map)
     {
@@ -45,7 +44,7 @@ internal sealed class StreamManagementModule(IOptions<ParleyOptions> options, Re
 
     /// <summary>
     /// XEP-0198 §3: starts counting from here, both ways; with resume='true' (and resumption on) the
-    /// session gets a resumption id and a time, the client's 'max' if lower than Sm:ResumptionSeconds.
+    /// session gets a resumption id and a time, the client's 'max' if lower than Modules:Sm:ResumptionSeconds.
     /// A second &lt;enable/&gt; is unexpected-request.
     /// </summary>
     private ValueTask EnableAsync(ClientSession session, Element element, CancellationToken cancellationToken)

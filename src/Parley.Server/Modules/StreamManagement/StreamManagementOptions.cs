@@ -1,11 +1,8 @@
-namespace Parley.Server.Hosting;
+namespace Parley.Server.Modules.StreamManagement;
 
-/// <summary>XEP-0198 stream management for client streams (keys Sm:*); listed in docs/configuration.md.</summary>
-public sealed class StreamManagementOptions
+/// <summary>XEP-0198 stream management for client streams (keys Modules:Sm:*); listed in docs/configuration.md.</summary>
+public sealed class StreamManagementOptions : ModuleOptions
 {
-    /// <summary>Offer stream management after binding (acknowledgements and resumption). Default true.</summary>
-    public bool Enabled { get; set; } = true;
-
     /// <summary>
     /// Seconds a session whose connection was lost stays resumable (XEP-0198 §5), advertised as 'max';
     /// a client may ask for less. Its contacts still see it available meanwhile. 0 turns resumption off
