@@ -38,7 +38,10 @@ internal sealed class ComponentRole(ComponentConnectionHandler handler, XmppConn
         // The component speaks first (XEP-0114 §3).
     }
 
-    public NegotiationAction OnStreamOpened(Element header, string? defaultNamespace)
+    /// <summary>XEP-0114 §3: the component's header carries no version.</summary>
+    public bool HeaderCarriesVersion => false;
+
+    public NegotiationAction OnStreamOpened(StreamHeader header)
     {
         if (_streamId is not null)
         {
@@ -46,14 +49,8 @@ internal sealed class ComponentRole(ComponentConnectionHandler handler, XmppConn
             throw new StreamErrorException(StreamErrorCondition.BadFormat, "Unexpected stream header");
         }
 
-        if (!header.Is("stream", Namespaces.Streams) || defaultNamespace != Namespaces.ComponentAccept)
-        {
-            // RFC 6120 §4.9.3.10: this listener speaks jabber:component:accept only.
-            throw new StreamErrorException(StreamErrorCondition.InvalidNamespace);
-        }
-
         // XEP-0114 §3: 'to' is the component's domain; one not declared in Components:Secrets is not hosted here.
-        var to = header.GetAttribute("to");
+        var to = header.To;
         if (!Jid.TryParse(to, out var domain) || domain.Local is not null || domain.Resource is not null
             || !handler.Domains.TryGetComponent(domain.Domain, out var component) || component is not ExternalComponent external)
         {
@@ -110,7 +107,7 @@ internal sealed class ComponentRole(ComponentConnectionHandler handler, XmppConn
         // Never asked for: the component role returns no RestartStream action.
     }
 
-    public IReadOnlyList<XmlAttribute> ErrorHeader(Element? peerHeader) =>
+    public IReadOnlyList<XmlAttribute> ErrorHeader(StreamHeader? peerHeader) =>
         [new("from", _component?.Domain ?? handler.Domains.Default), new("id", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))];
 
     public void OnHeartbeat(long timestamp)

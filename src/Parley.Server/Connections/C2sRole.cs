@@ -28,7 +28,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
         // The client speaks first (RFC 6120 §4.2).
     }
 
-    public NegotiationAction OnStreamOpened(Element header, string? defaultNamespace) => _negotiator.OnStreamOpened(header, defaultNamespace);
+    public NegotiationAction OnStreamOpened(StreamHeader header) => _negotiator.OnStreamOpened(header);
 
     public async ValueTask<NegotiationAction> OnElementAsync(Element element, CancellationToken cancellationToken)
     {
@@ -57,7 +57,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
         // The client sends the new header.
     }
 
-    public IReadOnlyList<XmlAttribute> ErrorHeader(Element? peerHeader) => _negotiator.ErrorHeader(peerHeader);
+    public IReadOnlyList<XmlAttribute> ErrorHeader(StreamHeader? peerHeader) => _negotiator.ErrorHeader(peerHeader);
 
     public void OnHeartbeat(long timestamp)
     {

@@ -14,8 +14,8 @@ namespace Parley.Server.Connections;
 /// </summary>
 internal interface IStreamFraming
 {
-    /// <summary>The default namespace the peer's stream opened with (RFC 6120 §4.8.2), once it has.</summary>
-    string? StreamNamespace { get; }
+    /// <summary>What the peer's opening element (the event <see cref="TryRead"/> returned as opened) says: its attributes and content namespace.</summary>
+    StreamHeader ReadHeader(Element opened);
 
     /// <summary>
     /// Parses the next stream event (opened, an element, closed) from <paramref name="buffer"/>,

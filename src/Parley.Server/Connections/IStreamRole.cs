@@ -35,7 +35,14 @@ internal interface IStreamRole
     /// <summary>The transport is ready (after direct TLS): the initiating entity sends its header now.</summary>
     void OnStarted();
 
-    NegotiationAction OnStreamOpened(Element header, string? defaultNamespace);
+    /// <summary>
+    /// Whether the peer's header must carry version 1.x (RFC 6120 §4.7.5). XEP-0114 component streams
+    /// carry none.
+    /// </summary>
+    bool HeaderCarriesVersion => true;
+
+    /// <summary>The peer opened its stream; <paramref name="header"/> is already checked against <see cref="ContentNamespace"/> and the version (<see cref="StreamHeader.Check"/>).</summary>
+    NegotiationAction OnStreamOpened(StreamHeader header);
 
     ValueTask<NegotiationAction> OnElementAsync(Element element, CancellationToken cancellationToken);
 
@@ -49,7 +56,7 @@ internal interface IStreamRole
     void OnStreamRestarted();
 
     /// <summary>The attributes of the response header to send before a stream error when none was sent yet (RFC 6120 §4.9.1.1).</summary>
-    IReadOnlyList<XmlAttribute> ErrorHeader(Element? peerHeader);
+    IReadOnlyList<XmlAttribute> ErrorHeader(StreamHeader? peerHeader);
 
     /// <summary>Once per heartbeat, for the role's own timers (idle streams).</summary>
     void OnHeartbeat(long timestamp);

@@ -17,7 +17,7 @@ internal sealed class XmlStreamFraming(XmlLimits limits) : IStreamFraming
     // The prefixes our header declared (XEP-0220 §2: xmlns:db), for the elements written after it.
     private IReadOnlyList<KeyValuePair<string, string>> _declarations = [];
 
-    public string? StreamNamespace => _reader.StreamNamespace;
+    public StreamHeader ReadHeader(Element opened) => StreamHeader.Read(opened, _reader.StreamNamespace);
 
     public bool TryRead(ref ReadOnlySequence<byte> buffer, out XmlStreamEvent streamEvent) => _reader.TryRead(ref buffer, out streamEvent);
 

@@ -44,8 +44,10 @@ internal sealed partial class XmppConnection
                     switch (streamEvent.Kind)
                     {
                         case XmlStreamEventKind.StreamOpened:
-                            _clientHeader = streamEvent.Element;
-                            action = _role.OnStreamOpened(streamEvent.Element!, _framing.StreamNamespace);
+                            _peerHeader = _framing.ReadHeader(streamEvent.Element!);
+                            // The one check of a stream header, for every role (RFC 6120 §4.7.5, §4.8.1).
+                            _peerHeader.Check(_role.ContentNamespace, _role.HeaderCarriesVersion);
+                            action = _role.OnStreamOpened(_peerHeader);
                             break;
                         case XmlStreamEventKind.Element:
                             if (!_role.IsEstablished && IsTlsStart(streamEvent.Element!) && !_framing.MayStartTls(whole.Slice(buffer.Start)))
@@ -105,7 +107,7 @@ internal sealed partial class XmppConnection
 
             if (result.IsCompleted && !sliced)
             {
-                if (!buffer.IsEmpty || _clientHeader is not null)
+                if (!buffer.IsEmpty || _peerHeader is not null)
                 {
                     ConnectionLog.Lost(Logger, ConnectionId, "end of input without </stream:stream>");
                 }

@@ -93,7 +93,7 @@ internal sealed partial class XmppConnection
                 ConnectionLog.StreamErrorSent(Logger, ConnectionId, error.Condition, error.Text);
                 if (!_headerSent)
                 {
-                    _framing.WriteOpen(_output, _role.ContentNamespace, _role.ErrorHeader(_clientHeader), _role.HeaderDeclarations);
+                    _framing.WriteOpen(_output, _role.ContentNamespace, _role.ErrorHeader(_peerHeader), _role.HeaderDeclarations);
                 }
 
                 _framing.WriteElement(_output, StreamError.Create(error.Condition, error.Text, error.Application));

@@ -40,7 +40,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
     private PipeReader _input;
     private PipeWriter _output;
     private SslStream? _tls;
-    private Element? _clientHeader;
+    private StreamHeader? _peerHeader;
     private StreamErrorException? _terminate;
     private volatile bool _headerSent;
     private volatile bool _outboxOverflowed;

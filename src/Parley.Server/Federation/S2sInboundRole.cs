@@ -62,28 +62,15 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
         // The initiating server speaks first (RFC 6120 §4.2).
     }
 
-    public NegotiationAction OnStreamOpened(Element header, string? defaultNamespace)
+    public NegotiationAction OnStreamOpened(StreamHeader header)
     {
         if (!_awaitingHeader)
         {
             throw new StreamErrorException(StreamErrorCondition.BadFormat, "Unexpected stream header");
         }
 
-        // RFC 6120 §4.8.1, §4.9.3.10: a server-to-server stream is jabber:server.
-        if (!header.Is("stream", Namespaces.Streams) || defaultNamespace != Namespaces.Server)
-        {
-            throw new StreamErrorException(StreamErrorCondition.InvalidNamespace);
-        }
-
-        var version = header.GetAttribute("version");
-        if (version is null || !version.StartsWith("1.", StringComparison.Ordinal))
-        {
-            // RFC 6120 §4.7.5: streams without version 1.0 cannot negotiate TLS or features.
-            throw new StreamErrorException(StreamErrorCondition.UnsupportedVersion);
-        }
-
         // RFC 6120 §4.9.3.6: 'to' names a hosted domain (absent: the default one, RFC 6120 §4.7.2).
-        var to = header.GetAttribute("to");
+        var to = header.To;
         string local;
         if (to is null)
         {
@@ -95,7 +82,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
         }
 
         _localDomain = local;
-        if (header.GetAttribute("from") is { } from && Jid.TryParse(from, out var peer) && peer.Local is null && peer.Resource is null)
+        if (header.From is { } from && Jid.TryParse(from, out var peer) && peer.Local is null && peer.Resource is null)
         {
             _peerDomain = peer.Domain;
         }
@@ -176,7 +163,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
 
     public void OnStreamRestarted() => _awaitingHeader = true;
 
-    public IReadOnlyList<XmlAttribute> ErrorHeader(Element? peerHeader) =>
+    public IReadOnlyList<XmlAttribute> ErrorHeader(StreamHeader? peerHeader) =>
         Header(_peerDomain, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
 
     public void OnHeartbeat(long timestamp)

@@ -49,25 +49,15 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
 
     public void OnStarted() => SendHeader();
 
-    public NegotiationAction OnStreamOpened(Element header, string? defaultNamespace)
+    public NegotiationAction OnStreamOpened(StreamHeader header)
     {
         if (_state != OutboundState.AwaitingHeader)
         {
             throw new StreamErrorException(StreamErrorCondition.BadFormat, "Unexpected stream header");
         }
 
-        if (!header.Is("stream", Namespaces.Streams) || defaultNamespace != Namespaces.Server)
-        {
-            throw new StreamErrorException(StreamErrorCondition.InvalidNamespace);
-        }
-
-        if (header.GetAttribute("version") is not { } version || !version.StartsWith("1.", StringComparison.Ordinal))
-        {
-            throw new StreamErrorException(StreamErrorCondition.UnsupportedVersion);
-        }
-
         // XEP-0220 §2.1.1: the key is bound to the id the receiving server chose for this stream.
-        _streamId = header.GetAttribute("id");
+        _streamId = header.Id;
         _state = OutboundState.AwaitingFeatures;
         return NegotiationAction.None;
     }
@@ -121,7 +111,7 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
         SendHeader();
     }
 
-    public IReadOnlyList<XmlAttribute> ErrorHeader(Element? peerHeader) => HeaderAttributes();
+    public IReadOnlyList<XmlAttribute> ErrorHeader(StreamHeader? peerHeader) => HeaderAttributes();
 
     public void OnHeartbeat(long timestamp)
     {

@@ -73,6 +73,12 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxSubscriptionStatusBytes", options.Limits.MaxSubscriptionStatusBytes, failures);
         ValidateHardening(options.Limits, failures);
         ValidateArchive(options.Archive, failures);
+        ValidatePositive("Pep:MaxItemBytes", options.Pep.MaxItemBytes, failures);
+        ValidatePositive("Pep:MaxNodes", options.Pep.MaxNodes, failures);
+        ValidatePositive("Pep:MaxItemsPerNode", options.Pep.MaxItemsPerNode, failures);
+        ValidatePositive("Pep:MaxContactResources", options.Pep.MaxContactResources, failures);
+        ValidatePositive("Pep:MaxCachedCaps", options.Pep.MaxCachedCaps, failures);
+        ValidatePositive("Pep:CapsQueryTimeoutSeconds", options.Pep.CapsQueryTimeoutSeconds, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

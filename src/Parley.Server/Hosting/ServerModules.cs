@@ -4,11 +4,13 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
+using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Muc;
 using Parley.Server.Modules.Offline;
+using Parley.Server.Modules.Pep;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
 using Parley.Server.Modules.PrivateStorage;
@@ -46,6 +48,7 @@ internal static class ServerModules
         ModuleRegistration.For<BlockingModule>("Blocking"),
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
         ModuleRegistration.For<PrivateStorageModule>("PrivateStorage", static services => services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>()),
+        ModuleRegistration.For<PepModule>("Pep", AddPep),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
         ModuleRegistration.For<VersionModule>("Version", enabledByDefault: static options => options.AdvertiseVersion),
         ModuleRegistration.For<RegisterModule>("Register", enabledByDefault: static options => options.AllowRegistration),
@@ -96,6 +99,16 @@ internal static class ServerModules
         services.AddSingleton<IValidateOptions<StreamManagementOptions>, StreamManagementOptionsValidator>();
         services.AddSingleton<UnackedRedelivery>();
         services.AddSingleton<ResumableSessions>();
+    }
+
+    private static void AddPep(IServiceCollection services)
+    {
+        services.TryAddSingleton<IPepStore, SqlPepStore>();
+        services.AddSingleton<CapsCache>();
+        services.AddSingleton<ContactResources>();
+        services.AddSingleton<PepNotifier>();
+        services.AddSingleton<PepRequests>();
+        services.AddSingleton<PepOwnerRequests>();
     }
 
     private static void AddMuc(IServiceCollection services)

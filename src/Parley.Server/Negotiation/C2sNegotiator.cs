@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
 using Parley.Server.Modules;
 using Parley.Server.Sessions;
@@ -58,18 +59,18 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
     }
 
     /// <summary>The attributes of the response header to send before a stream error when none was sent yet (RFC 6120 §4.9.1.1).</summary>
-    public IReadOnlyList<XmlAttribute> ErrorHeader(Element? clientHeader) =>
+    public IReadOnlyList<XmlAttribute> ErrorHeader(StreamHeader? clientHeader) =>
         ResponseHeader(clientHeader, _domain ?? services.Domains.Default);
 
-    /// <summary>RFC 6120 §4.7: validates the initiating header, answers with ours and the features of this stage.</summary>
-    public NegotiationAction OnStreamOpened(Element header, string? defaultNamespace)
+    /// <summary>RFC 6120 §4.7: validates the initiating header's addresses (its namespace and version are checked by the connection), answers with ours and the features of this stage.</summary>
+    public NegotiationAction OnStreamOpened(StreamHeader header)
     {
         if (!_awaitingHeader)
         {
             throw new StreamErrorException(StreamErrorCondition.BadFormat, "Unexpected stream header");
         }
 
-        ValidateHeader(header, defaultNamespace);
+        ValidateHeader(header);
         _awaitingHeader = false;
         output.SendHeader(ResponseHeader(header, _domain!));
         output.Send(Features());
@@ -118,23 +119,10 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
         throw new StreamErrorException(StreamErrorCondition.NotAuthorized);
     }
 
-    private void ValidateHeader(Element header, string? defaultNamespace)
+    private void ValidateHeader(StreamHeader header)
     {
-        // RFC 6120 §4.8.1 and §4.9.3.10: the stream element and its default namespace.
-        if (!header.Is("stream", Namespaces.Streams) || defaultNamespace != Namespaces.Client)
-        {
-            throw new StreamErrorException(StreamErrorCondition.InvalidNamespace);
-        }
-
-        // RFC 6120 §4.7.5: no version means 0.9, which this server does not speak; only major version 1.
-        var version = header.GetAttribute("version");
-        if (version is null || !version.StartsWith("1.", StringComparison.Ordinal) || !int.TryParse(version.AsSpan(2), out _))
-        {
-            throw new StreamErrorException(StreamErrorCondition.UnsupportedVersion);
-        }
-
         // RFC 6120 §4.9.3.6: 'to' must name a hosted domain; on restarts it must stay the same.
-        if (!services.Domains.TryMatch(header.GetAttribute("to"), out var domain) || (_domain is not null && domain != _domain))
+        if (!services.Domains.TryMatch(header.To, out var domain) || (_domain is not null && domain != _domain))
         {
             throw new StreamErrorException(StreamErrorCondition.HostUnknown);
         }
@@ -142,7 +130,7 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
         _domain = domain;
     }
 
-    private List<XmlAttribute> ResponseHeader(Element? clientHeader, string domain)
+    private List<XmlAttribute> ResponseHeader(StreamHeader? clientHeader, string domain)
     {
         // RFC 6120 §4.7.3: a fresh, unpredictable id (128 bits) for every header, including restarts.
         var attributes = new List<XmlAttribute>
@@ -152,7 +140,7 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
         };
 
         // RFC 6120 §4.7.2: 'to' echoes the client's 'from' when it gave one.
-        if (clientHeader?.GetAttribute("from") is { } from && Jid.TryParse(from, out _))
+        if (clientHeader?.From is { } from && Jid.TryParse(from, out _))
         {
             attributes.Add(new XmlAttribute("to", from));
         }

@@ -1,3 +1,4 @@
+using Parley.Server.Connections;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,10 +47,13 @@ public sealed class C2sNegotiatorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
-    private static Element Header(string to = "localhost", string? version = "1.0")
+    /// <summary>A client's header as the connection hands it over: read and checked (<see cref="StreamHeader.Check"/>).</summary>
+    private static StreamHeader Header(string to = "localhost", string? version = "1.0", string contentNamespace = Namespaces.Client)
     {
-        var header = new Element("stream", Namespaces.Streams).SetAttribute("to", to);
-        return version is null ? header : header.SetAttribute("version", version);
+        var element = new Element("stream", Namespaces.Streams).SetAttribute("to", to);
+        var header = StreamHeader.Read(version is null ? element : element.SetAttribute("version", version), contentNamespace);
+        header.Check(Namespaces.Client, versionRequired: true);
+        return header;
     }
 
     private static Element Sasl(string name, string? text = null, string? mechanism = null)
@@ -82,9 +86,9 @@ public sealed class C2sNegotiatorTests : IDisposable
     private async Task<(C2sNegotiator, RecordingEndpoint)> AuthenticatedAsync()
     {
         var (negotiator, endpoint) = Create(directTls: true);
-        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        negotiator.OnStreamOpened(Header());
         Assert.Equal(NegotiationAction.RestartStream, await negotiator.OnElementAsync(Plain("juliet", "secret"), default));
-        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        negotiator.OnStreamOpened(Header());
         endpoint.Sent.Clear();
         return (negotiator, endpoint);
     }
@@ -93,7 +97,7 @@ public sealed class C2sNegotiatorTests : IDisposable
     public void Header_gets_a_response_header_and_starttls_required()
     {
         var (negotiator, endpoint) = Create();
-        Assert.Equal(NegotiationAction.None, negotiator.OnStreamOpened(Header(), Namespaces.Client));
+        Assert.Equal(NegotiationAction.None, negotiator.OnStreamOpened(Header()));
         Assert.Contains(endpoint.HeaderAttributes!, a => a.Name == "from" && a.Value == "localhost");
         var features = Assert.Single(endpoint.Sent);
         Assert.NotNull(features.Child("starttls", Namespaces.Tls)!.Child("required", Namespaces.Tls));
@@ -103,11 +107,11 @@ public sealed class C2sNegotiatorTests : IDisposable
     public async Task Starttls_queues_proceed_and_asks_for_the_upgrade_then_offers_sasl()
     {
         var (negotiator, endpoint) = Create();
-        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        negotiator.OnStreamOpened(Header());
         Assert.Equal(NegotiationAction.StartTls, await negotiator.OnElementAsync(new Element("starttls", Namespaces.Tls), default));
         Assert.True(endpoint.Sent[^1].Is("proceed", Namespaces.Tls));
         negotiator.OnTlsEstablished(new TlsState(_ => null));
-        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        negotiator.OnStreamOpened(Header());
         Assert.NotNull(endpoint.Sent[^1].Child("mechanisms", Namespaces.Sasl));
     }
 
@@ -119,7 +123,7 @@ public sealed class C2sNegotiatorTests : IDisposable
     public void Bad_headers_raise_their_stream_error(string to, string? version, string ns, StreamErrorCondition condition)
     {
         var (negotiator, _) = Create();
-        var error = Assert.Throws<StreamErrorException>(() => negotiator.OnStreamOpened(Header(to, version), ns));
+        var error = Assert.Throws<StreamErrorException>(() => negotiator.OnStreamOpened(Header(to, version, ns)));
         Assert.Equal(condition, error.Condition);
     }
 
@@ -127,7 +131,7 @@ public sealed class C2sNegotiatorTests : IDisposable
     public async Task Stanza_before_authentication_is_not_authorized()
     {
         var (negotiator, _) = Create(directTls: true);
-        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        negotiator.OnStreamOpened(Header());
         var error = await Assert.ThrowsAsync<StreamErrorException>(async () =>
             await negotiator.OnElementAsync(new Element("message", Namespaces.Client), default));
         Assert.Equal(StreamErrorCondition.NotAuthorized, error.Condition);
@@ -151,7 +155,7 @@ public sealed class C2sNegotiatorTests : IDisposable
     public async Task Wrong_password_fails_and_the_fifth_failure_ends_the_stream_with_policy_violation()
     {
         var (negotiator, endpoint) = Create(directTls: true);
-        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        negotiator.OnStreamOpened(Header());
         for (var i = 1; i <= 4; i++)
         {
             Assert.Equal(NegotiationAction.None, await negotiator.OnElementAsync(Plain("juliet", "wrong"), default));
@@ -169,7 +173,7 @@ public sealed class C2sNegotiatorTests : IDisposable
     public async Task A_storage_failure_during_authentication_gets_temporary_auth_failure_and_a_retry_succeeds()
     {
         var (negotiator, endpoint) = Create(directTls: true);
-        negotiator.OnStreamOpened(Header(), Namespaces.Client);
+        negotiator.OnStreamOpened(Header());
         _accounts.LookupFailure = new SqliteException("database is locked", 5);
         Assert.Equal(NegotiationAction.None, await negotiator.OnElementAsync(Plain("juliet", "secret"), default));
         Assert.NotNull(endpoint.Sent[^1].Child("temporary-auth-failure", Namespaces.Sasl));
