@@ -8,14 +8,16 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Connections;
 
 /// <summary>A client stream: <see cref="C2sNegotiator"/> until a resource is bound, then the router.</summary>
-internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connection, bool directTls) : IStreamRole
+/// <param name="kind">The listener for logs: "c2s", "c2s-tls", "ws".</param>
+/// <param name="secure">The transport is already confidential (direct TLS, HTTPS below a WebSocket): no STARTTLS to offer.</param>
+internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connection, string kind, bool secure) : IStreamRole
 {
-    private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, directTls);
+    private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, secure);
     private readonly ClientIdlePolicy _idle = new(server.Connections, connection);
     private ClientSession? _session;
     private bool _kept;
 
-    public string Kind => directTls ? "c2s-tls" : "c2s";
+    public string Kind => kind;
 
     public string ContentNamespace => Namespaces.Client;
 

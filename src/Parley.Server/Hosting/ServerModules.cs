@@ -3,12 +3,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
+using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.LastActivity;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Muc;
 using Parley.Server.Modules.Offline;
+using Parley.Server.Modules.Pep;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
 using Parley.Server.Modules.PrivateStorage;
@@ -47,6 +49,7 @@ internal static class ServerModules
         ModuleRegistration.For<BlockingModule>("Blocking"),
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
         ModuleRegistration.For<PrivateStorageModule>("PrivateStorage", static services => services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>()),
+        ModuleRegistration.For<PepModule>("Pep", AddPep),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
         ModuleRegistration.For<EntityTimeModule>("Time"),
         ModuleRegistration.For<VersionModule>("Version", enabledByDefault: static options => options.AdvertiseVersion),
@@ -91,6 +94,16 @@ internal static class ServerModules
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
         services.AddSingleton<ArchiveRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());
+    }
+
+    private static void AddPep(IServiceCollection services)
+    {
+        services.TryAddSingleton<IPepStore, SqlPepStore>();
+        services.AddSingleton<CapsCache>();
+        services.AddSingleton<ContactResources>();
+        services.AddSingleton<PepNotifier>();
+        services.AddSingleton<PepRequests>();
+        services.AddSingleton<PepOwnerRequests>();
     }
 
     private static void AddMuc(IServiceCollection services)

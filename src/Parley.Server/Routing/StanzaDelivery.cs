@@ -22,6 +22,8 @@ internal sealed class StanzaDelivery(
     HostedDomains domains,
     IRemoteRouter remote)
 {
+    private readonly PendingQueries _queries = new();
+
     /// <summary>
     /// Sends a stanza a module generates or relays, 'from' and 'to' set as they should be seen.
     /// <paramref name="from"/> is whom it is sent for: its filters apply (XEP-0191) unless it is the
@@ -96,6 +98,30 @@ internal sealed class StanzaDelivery(
         if (Unhandled.Answers(stanza))
         {
             Reply(origin, Stanza.ErrorReply(stanza, error));
+        }
+    }
+
+    /// <summary>
+    /// Sends an IQ get the server asks on its own behalf (<paramref name="from"/> a hosted domain) and
+    /// returns the answer, result or error; null when none came within <paramref name="timeout"/>. The
+    /// request's id is set here.
+    /// </summary>
+    public async Task<Element?> AskAsync(Jid from, Element iq, Jid to, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var (id, answer) = _queries.Expect(to);
+        try
+        {
+            iq.SetAttribute("id", id).SetAttribute("from", from.ToString()).SetAttribute("to", to.ToString());
+            await SendAsync(Origin.ServerOf(from), iq, to, cancellationToken).ConfigureAwait(false);
+            return await answer.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            _queries.Forget(id);
         }
     }
 
@@ -192,7 +218,9 @@ internal sealed class StanzaDelivery(
 
         if (type is "result" or "error")
         {
-            // Answers to requests the server never sent: nothing to do, and never an error to an error.
+            // Answers to what the server asked (AskAsync) complete the request; answers to requests
+            // the server never sent are dropped, and never an error to an error.
+            _queries.TryComplete(origin.Jid, iq);
             return;
         }
 

@@ -72,10 +72,17 @@ public sealed class ModuleTests
 
         var account = await AskAsync(client, "<iq type='get' id='a1' to='juliet@localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
         var query = account.Child("query", Namespaces.DiscoInfo)!;
-        Assert.Equal(["account/registered"], query.Children().Where(c => c.Name == "identity").Select(i => i.GetAttribute("category") + "/" + i.GetAttribute("type")));
+        Assert.Equal(["account/registered", "pubsub/pep"], query.Children().Where(c => c.Name == "identity").Select(i => i.GetAttribute("category") + "/" + i.GetAttribute("type")));
         var features = query.Children().Where(c => c.Name == "feature").Select(f => f.GetAttribute("var")!).ToList();
         // The account's own archive (XEP-0313 §6.1) is answered on its bare JID too.
-        string[] expected = [Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId];
+        // So is its PEP service (XEP-0163 §6.1).
+        string[] pep = [.. new[]
+        {
+            "", "#access-open", "#access-presence", "#access-roster", "#access-whitelist", "#auto-create", "#auto-subscribe", "#config-node",
+            "#create-and-configure", "#create-nodes", "#delete-nodes", "#filtered-notifications", "#item-ids", "#last-published",
+            "#persistent-items", "#presence-notifications", "#publish-options", "#publish", "#purge-nodes", "#retract-items", "#retrieve-items",
+        }.Select(f => "http://jabber.org/protocol/pubsub" + f)];
+        string[] expected = [Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId, .. pep];
         Assert.Equal(expected.Order(StringComparer.Ordinal), features.Order(StringComparer.Ordinal));
 
         // Each one is answered on the account's behalf; a server-only feature is refused there.

@@ -37,6 +37,12 @@ internal sealed class ImClient : IAsyncDisposable
 
     public Task SendAsync(string xml) => Raw.SendAsync(xml);
 
+    /// <summary>
+    /// When set, the disco#info queries the server sends this client (XEP-0115 §6.3: asking what a
+    /// caps ver stands for) are answered while waiting, as a client's library would, with this answer.
+    /// </summary>
+    public Pep.TestCaps? Caps { get; set; }
+
     /// <summary>The first stanza (kept or new) that matches; others are kept for later.</summary>
     public async Task<Element> WaitForAsync(Func<Element, bool> match, string what)
     {
@@ -53,6 +59,12 @@ internal sealed class ImClient : IAsyncDisposable
             var next = await Raw.NextAsync();
             Assert.True(next is { Kind: Parley.Xmpp.Xml.XmlStreamEventKind.Element }, $"Waiting for {what}: the stream ended or sent {next?.Kind}");
             var element = next!.Value.Element!;
+            if (Caps?.Answer(element) is { } answer)
+            {
+                await SendAsync(answer);
+                continue;
+            }
+
             if (match(element))
             {
                 return element;
