@@ -53,6 +53,12 @@ public static class Namespaces
     public const string Receipts = "urn:xmpp:receipts";
     public const string ChatMarkers = "urn:xmpp:chat-markers:0";
 
+    /// <summary>XEP-0198 stream management.</summary>
+    public const string StreamManagement = "urn:xmpp:sm:3";
+
+    /// <summary>XEP-0352 client state indication.</summary>
+    public const string ClientState = "urn:xmpp:csi:0";
+
     /// <summary>XEP-0045 §19.1: the join element, and the user, admin and owner namespaces.</summary>
     public const string Muc = "http://jabber.org/protocol/muc";
     public const string MucUser = "http://jabber.org/protocol/muc#user";
