@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
 using System.Net.Security;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Authentication;
 using System.Security.Authentication.ExtendedProtection;
@@ -35,11 +34,6 @@ internal sealed class ServerTls(CertificateProvider certificates)
         ["1.2.840.10045.4.3.4"] = HashAlgorithmName.SHA512,
     }.ToFrozenDictionary();
 
-    // Built once per certificate: given only the certificate, SslStream makes a context (a certificate
-    // copy and its chain) for every handshake, and on Linux a new OpenSSL context too, which idle TLS
-    // sessions then keep.
-    private readonly ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> _contexts = new();
-
     public Task<(SslStream Stream, TlsState State)> AuthenticateAsync(Stream transport, bool directTls, string? streamDomain, CancellationToken cancellationToken) =>
         AuthenticateAsync(transport, directTls, streamDomain, serverToServer: false, cancellationToken);
 
@@ -70,10 +64,12 @@ internal sealed class ServerTls(CertificateProvider certificates)
                 {
                     // The certificate of the domain the peer names: by SNI (RFC 6066 §3, XEP-0368 §3)
                     // when it has one of its own, else by the stream's `to`, else the default one.
-                    certificate = certificates.TryGetDomainCertificate(hello.ServerName, out var named) ? named : certificates.GetCertificate(streamDomain);
+                    // The context carries the certificate's intermediates (its file's chain).
+                    var context = certificates.TryGetDomainContext(hello.ServerName, out var named) ? named : certificates.GetContext(streamDomain);
+                    certificate = context.TargetCertificate;
                     return ValueTask.FromResult(new SslServerAuthenticationOptions
                     {
-                        ServerCertificateContext = _contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null)),
+                        ServerCertificateContext = context,
                         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         ClientCertificateRequired = serverToServer,
                         RemoteCertificateValidationCallback = serverToServer ? KeepIntermediates : null,

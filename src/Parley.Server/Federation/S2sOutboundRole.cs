@@ -76,7 +76,8 @@ internal sealed class S2sOutboundRole(FederationServices services, OutboundStrea
                     // RFC 7590 §3.1 / RFC 6125: SNI and the reference identity are the remote domain.
                     TargetHost = _pair.Remote,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    ClientCertificates = [services.Certificates.GetCertificate(_pair.Local)],
+                    // With its intermediates: peers that check it for SASL EXTERNAL rarely fetch missing ones.
+                    ClientCertificateContext = services.Certificates.GetContext(_pair.Local),
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ApplicationProtocols = directTls ? [new SslApplicationProtocol("xmpp-server")] : null,
                     // Judged below by policy: "dialback" accepts any certificate and proves the domain by dialback.

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,9 @@ namespace Parley.Server.Hosting;
 /// a peer asks for (SNI, or the stream header's `to`). All are loaded together, on first use and
 /// again on <see cref="Reload"/> (SIGHUP: a certificate renewed on disk is used by the next
 /// handshake, no restart); each has its private key and works for SslStream server authentication.
+/// A configured file may be a full chain (leaf then intermediates, as Let's Encrypt's fullchain.pem,
+/// or a PKCS#12 bundle): the intermediates are sent in every handshake (RFC 8446 §4.4.2,
+/// RFC 5246 §7.4.2), since most XMPP peers never fetch a missing one.
 /// </summary>
 internal sealed class CertificateProvider : IDisposable
 {
@@ -53,24 +57,37 @@ internal sealed class CertificateProvider : IDisposable
     public string GeneratedPath => Path.Combine(_options.DataDirectory, GeneratedFileName);
 
     /// <summary>The default certificate with its private key; every certificate is loaded (or generated) on first call.</summary>
-    public X509Certificate2 GetCertificate() => Current.Default;
+    public X509Certificate2 GetCertificate() => Current.Default.Certificate;
 
     /// <summary>
     /// The certificate for <paramref name="domain"/> (an SNI host name or a stream's `to`, in any
     /// case, A-labels or U-labels): its own when Tls:Domains names it, else the default one.
     /// </summary>
-    public X509Certificate2 GetCertificate(string? domain) =>
-        TryGetDomainCertificate(domain, out var certificate) ? certificate : GetCertificate();
+    public X509Certificate2 GetCertificate(string? domain) => Find(domain).Certificate;
 
-    /// <summary>Whether <paramref name="domain"/> has a certificate of its own (Tls:Domains).</summary>
-    public bool TryGetDomainCertificate(string? domain, [NotNullWhen(true)] out X509Certificate2? certificate)
+    /// <summary>
+    /// What a TLS handshake presents for <paramref name="domain"/> (see <see cref="GetCertificate(string?)"/>):
+    /// the certificate with the intermediates of its file, built once per load so handshakes share it.
+    /// </summary>
+    public SslStreamCertificateContext GetContext(string? domain) => Find(domain).Context;
+
+    /// <summary>Whether <paramref name="domain"/> has a certificate of its own (Tls:Domains), and its handshake context.</summary>
+    public bool TryGetDomainContext(string? domain, [NotNullWhen(true)] out SslStreamCertificateContext? context)
+    {
+        context = TryFindDomain(domain, out var served) ? served.Context : null;
+        return context is not null;
+    }
+
+    private Served Find(string? domain) => TryFindDomain(domain, out var served) ? served : Current.Default;
+
+    private bool TryFindDomain(string? domain, [NotNullWhen(true)] out Served? served)
     {
         // RFC 7622 §3.2: SNI carries A-labels (RFC 6066 §3), configuration holds prepared U-labels.
-        certificate = null;
+        served = null;
         var byDomain = Current.ByDomain;
         return byDomain.Count != 0
             && Xmpp.Addressing.Precis.TryPrepareDomain(domain, out var prepared)
-            && byDomain.TryGetValue(prepared, out certificate);
+            && byDomain.TryGetValue(prepared, out served);
     }
 
     /// <summary>
@@ -107,10 +124,10 @@ internal sealed class CertificateProvider : IDisposable
     {
         if (_loaded is { } loaded)
         {
-            loaded.Default.Dispose();
-            foreach (var certificate in loaded.ByDomain.Values)
+            loaded.Default.Certificate.Dispose();
+            foreach (var served in loaded.ByDomain.Values)
             {
-                certificate.Dispose();
+                served.Certificate.Dispose();
             }
         }
     }
@@ -134,13 +151,15 @@ internal sealed class CertificateProvider : IDisposable
     /// <summary>"default: A -> B; example.org: unchanged" for the reload's log line.</summary>
     private static string Changes(Loaded? before, Loaded after)
     {
-        static string Change(X509Certificate2? old, X509Certificate2 now) =>
-            old is null ? now.Thumbprint : old.Thumbprint == now.Thumbprint ? "unchanged" : old.Thumbprint + " -> " + now.Thumbprint;
+        static string Change(Served? old, Served now) =>
+            old is null ? now.Certificate.Thumbprint
+            : old.Certificate.Thumbprint == now.Certificate.Thumbprint ? "unchanged"
+            : old.Certificate.Thumbprint + " -> " + now.Certificate.Thumbprint;
 
         var changes = new List<string> { "default: " + Change(before?.Default, after.Default) };
-        foreach (var (domain, certificate) in after.ByDomain.OrderBy(d => d.Key, StringComparer.Ordinal))
+        foreach (var (domain, served) in after.ByDomain.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
-            changes.Add(domain + ": " + Change(before?.ByDomain.GetValueOrDefault(domain), certificate));
+            changes.Add(domain + ": " + Change(before?.ByDomain.GetValueOrDefault(domain), served));
         }
 
         return string.Join("; ", changes);
@@ -148,37 +167,40 @@ internal sealed class CertificateProvider : IDisposable
 
     private Loaded LoadAll()
     {
-        var byDomain = new Dictionary<string, X509Certificate2>(StringComparer.Ordinal);
+        var byDomain = new Dictionary<string, Served>(StringComparer.Ordinal);
         try
         {
             foreach (var (domain, files) in _options.Tls.Domains)
             {
                 var prepared = Xmpp.Addressing.Precis.PrepareDomain(domain);
-                var certificate = LoadConfigured("Tls:Domains:" + domain, files.CertificatePath, files.KeyPath, files.CertificatePassword);
-                byDomain[prepared] = certificate;
-                Log.CertificateLoaded(_logger, certificate.Subject, certificate.Thumbprint, files.CertificatePath, certificate.NotAfter);
+                var served = LoadConfigured("Tls:Domains:" + domain, files.CertificatePath, files.KeyPath, files.CertificatePassword);
+                byDomain[prepared] = served;
+                LogLoaded(served, files.CertificatePath);
             }
 
             return new Loaded(LoadDefault(), byDomain.ToFrozenDictionary(StringComparer.Ordinal));
         }
         catch
         {
-            foreach (var certificate in byDomain.Values)
+            foreach (var served in byDomain.Values)
             {
-                certificate.Dispose();
+                served.Certificate.Dispose();
             }
 
             throw;
         }
     }
 
-    private X509Certificate2 LoadDefault()
+    private void LogLoaded(Served served, string path) =>
+        Log.CertificateLoaded(_logger, served.Certificate.Subject, served.Certificate.Thumbprint, served.Context.IntermediateCertificates.Count, path, served.Certificate.NotAfter);
+
+    private Served LoadDefault()
     {
         var tls = _options.Tls;
         if (tls.CertificatePath.Length != 0)
         {
             var configured = LoadConfigured("Tls", tls.CertificatePath, tls.KeyPath, tls.CertificatePassword);
-            Log.CertificateLoaded(_logger, configured.Subject, configured.Thumbprint, tls.CertificatePath, configured.NotAfter);
+            LogLoaded(configured, tls.CertificatePath);
             return configured;
         }
 
@@ -188,8 +210,9 @@ internal sealed class CertificateProvider : IDisposable
             var existing = TryLoadGenerated(path);
             if (existing is not null && Covers(existing))
             {
-                Log.CertificateLoaded(_logger, existing.Subject, existing.Thumbprint, path, existing.NotAfter);
-                return existing;
+                var kept = Serve(existing, intermediates: null);
+                LogLoaded(kept, path);
+                return kept;
             }
 
             existing?.Dispose();
@@ -197,25 +220,41 @@ internal sealed class CertificateProvider : IDisposable
 
         var generated = Generate(path);
         Log.CertificateGenerated(_logger, string.Join(", ", _options.Domains), path, generated.NotAfter);
-        return generated;
+        return Serve(generated, intermediates: null);
     }
 
+    /// <summary>
+    /// Built once per load: given only the certificate, SslStream makes a context (a certificate copy
+    /// and its chain) for every handshake, and on Linux a new OpenSSL context too, which idle TLS
+    /// sessions then keep. Offline: the chain is what the file holds (and the system store), never
+    /// fetched from the network while loading.
+    /// </summary>
+    private static Served Serve(X509Certificate2 certificate, X509Certificate2Collection? intermediates) =>
+        new(certificate, SslStreamCertificateContext.Create(certificate, intermediates, offline: true));
+
     /// <param name="prefix">The configuration keys' prefix, for the message when the key is missing.</param>
-    private static X509Certificate2 LoadConfigured(string prefix, string certificatePath, string keyPath, string password)
+    private static Served LoadConfigured(string prefix, string certificatePath, string keyPath, string password)
     {
         var secret = password.Length == 0 ? null : password;
         X509Certificate2 certificate;
+        var intermediates = new X509Certificate2Collection();
         if (IsPem(certificatePath))
         {
-            // With no KeyPath the key is read from the certificate file itself.
+            // With no KeyPath the key is read from the certificate file itself. The leaf is the
+            // file's first certificate; the ones after it are its chain (RFC 7468 §5.1 bundles).
             var key = keyPath.Length == 0 ? null : keyPath;
             certificate = secret is null
                 ? X509Certificate2.CreateFromPemFile(certificatePath, key)
                 : X509Certificate2.CreateFromEncryptedPemFile(certificatePath, secret, key);
+            intermediates.ImportFromPemFile(certificatePath);
         }
         else
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, secret, X509KeyStorageFlags.Exportable);
+            // A PKCS#12 bundle: the certificate with the private key is the leaf, every other one its chain.
+            intermediates = X509CertificateLoader.LoadPkcs12CollectionFromFile(certificatePath, secret, X509KeyStorageFlags.Exportable);
+            certificate = intermediates.FirstOrDefault(c => c.HasPrivateKey)
+                ?? intermediates.FirstOrDefault()
+                ?? throw new InvalidOperationException($"{prefix}:CertificatePath '{certificatePath}' holds no certificate.");
         }
 
         if (!certificate.HasPrivateKey)
@@ -224,7 +263,12 @@ internal sealed class CertificateProvider : IDisposable
             throw new InvalidOperationException($"{prefix}:CertificatePath '{certificatePath}' has no private key; set {prefix}:KeyPath to its PEM key.");
         }
 
-        return certificate;
+        foreach (var leaf in intermediates.Where(c => c.Thumbprint == certificate.Thumbprint).ToList())
+        {
+            intermediates.Remove(leaf);
+        }
+
+        return Serve(certificate, intermediates);
     }
 
     private static bool IsPem(string path)
@@ -319,5 +363,8 @@ internal sealed class CertificateProvider : IDisposable
         return X509CertificateLoader.LoadPkcs12(pkcs12, null, X509KeyStorageFlags.Exportable);
     }
 
-    private sealed record Loaded(X509Certificate2 Default, FrozenDictionary<string, X509Certificate2> ByDomain);
+    /// <summary>A certificate and what handshakes present for it (the certificate with its intermediates).</summary>
+    private sealed record Served(X509Certificate2 Certificate, SslStreamCertificateContext Context);
+
+    private sealed record Loaded(Served Default, FrozenDictionary<string, Served> ByDomain);
 }

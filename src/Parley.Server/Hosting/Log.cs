@@ -5,8 +5,8 @@ namespace Parley.Server.Hosting;
 /// <summary>Hosting log messages; certificates and options use event IDs 690-699.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 690, Level = LogLevel.Information, Message = "Using TLS certificate {Subject} ({Thumbprint}) from {Path}, valid until {NotAfter:u}")]
-    public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, string path, DateTime notAfter);
+    [LoggerMessage(EventId = 690, Level = LogLevel.Information, Message = "Using TLS certificate {Subject} ({Thumbprint}) with {Intermediates} intermediate certificate(s) from {Path}, valid until {NotAfter:u}")]
+    public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, int intermediates, string path, DateTime notAfter);
 
     [LoggerMessage(EventId = 691, Level = LogLevel.Warning, Message = "Generated a self-signed TLS certificate for {Domains} at {Path}, valid until {NotAfter:u}; clients will not trust it without configuration")]
     public static partial void CertificateGenerated(ILogger logger, string domains, string path, DateTime notAfter);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -25,9 +26,14 @@ internal static class HttpListeners
             Listen(kestrel, options.Bind, ephemeralPorts ? 0 : http.TlsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(new HttpsConnectionAdapterOptions
+                // Per handshake, so a certificate reloaded on SIGHUP is used; the context sends the
+                // certificate's intermediates. Kestrel adds the HTTP/1.1 and h2 ALPN ids itself.
+                listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    ServerCertificateSelector = (_, name) => certificates.GetCertificate(name),
+                    OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = certificates.GetContext(context.ClientHelloInfo.ServerName),
+                    }),
                 });
                 endpoints.Add(ListenerEndpoints.Https, listen);
             });

@@ -53,6 +53,9 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>The plain HTTP listener (Http:Port set by the test).</summary>
     public IPEndPoint Http => Endpoint(ListenerEndpoints.Http);
 
+    /// <summary>The HTTPS listener (bound only when the settings give Http:TlsPort).</summary>
+    public IPEndPoint Https => Endpoint(ListenerEndpoints.Https);
+
     /// <summary>The base URL of the plain HTTP listener: http://127.0.0.1:port.</summary>
     public Uri HttpUri => new($"http://{Http}");
 
