@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the interop tests need on a fresh Debian 12 machine (run as root):
-#   - Debian's slixmpp, used with /usr/bin/python3 (the python3 on PATH may be a pyenv one
+#   - Debian's slixmpp and aioxmpp, used with /usr/bin/python3 (the python3 on PATH may be a pyenv one
 #     that cannot import Debian packages);
 #   - @xmpp/client, pinned by the committed package-lock.json in tests/Parley.Interop.Tests/interop;
 #   - Debian's prosody with lua-unbound (the resolver the federation tests point at their own DNS
@@ -28,7 +28,7 @@ fi
 
 # Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
 missing=()
-for package in python3-slixmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql; do
+for package in python3-slixmpp python3-aioxmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql; do
     if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi

@@ -107,6 +107,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Archive:MaxPreferenceJids", archive.MaxPreferenceJids, failures);
         ValidatePositive("Archive:WriteBatchSize", archive.WriteBatchSize, failures);
         ValidatePositive("Archive:WriteQueueLength", archive.WriteQueueLength, failures);
+        ValidatePositive("Archive:WriteIntervalMilliseconds", archive.WriteIntervalMilliseconds, failures);
     }
 
     private static void ValidateHardening(LimitOptions limits, List<string> failures)
