@@ -79,6 +79,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     {
         var services = server.Negotiation;
         if (_session is { } session
+            && ReferenceEquals(session.Endpoint, connection)
             && ReferenceEquals(services.Sessions.Find(session.Jid), session)
             && services.Modules.KeepAfterTransportEnd(session, end) is { } keep)
         {
@@ -91,11 +92,12 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     /// <summary>
     /// The connection has closed: unless the session was kept, it ends (unbound, its unavailable
     /// presence broadcast); a kept one ends when its time runs out unresumed. A replaced session
-    /// simply goes, and its per-session state with it.
+    /// simply goes, and its per-session state with it; one resumed on another connection (XEP-0198
+    /// §5) is no longer this stream's to end.
     /// </summary>
     public async ValueTask OnClosedAsync()
     {
-        if (_session is { } session && !_kept)
+        if (_session is { } session && !_kept && ReferenceEquals(session.Endpoint, connection))
         {
             await EndAsync(session).ConfigureAwait(false);
         }

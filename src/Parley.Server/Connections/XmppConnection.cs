@@ -117,7 +117,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         catch (StreamErrorException e)
         {
             error = e;
-            End = TransportEnd.StreamError;
+            End = e.Condition == StreamErrorCondition.ConnectionTimeout ? TransportEnd.TimedOut : TransportEnd.StreamError;
         }
         catch (Exception e) when (IsConnectionLoss(e))
         {

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
+using Parley.Server.Routing;
+using Parley.Server.Sessions;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
@@ -316,10 +318,17 @@ internal sealed class S2sConnector(FederationServices services, ConnectionServic
             return;
         }
 
-        // Messages and IQs from clients carry the sender's full JID (the router stamps it).
-        if (sender.Resource is not null)
+        // Through the one delivery path, as the server answering for the sender's domain, so the
+        // sender's filters (blocking) and its sessions' outbound filters apply as to any stanza.
+        // Resolved at run time: the delivery path reaches federation through the remote router.
+        // Only a client's stanzas are answered (the router stamps their full JID); what the server
+        // sent for an account (subscription bookkeeping) has no one waiting for the answer.
+        if (sender.Resource is null)
         {
-            services.Sessions.Find(sender)?.Send(Stanza.ErrorReply(stanza, StanzaError.Of(condition)));
+            return;
         }
+
+        var error = Stanza.ErrorReply(stanza, StanzaError.Of(condition));
+        _ = provider.GetRequiredService<StanzaDelivery>().SendAsync(Origin.ServerOf(sender), error, sender, _stopping.Token).AsTask();
     }
 }

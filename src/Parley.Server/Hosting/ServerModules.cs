@@ -7,6 +7,7 @@ using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.Disco;
+using Parley.Server.Modules.LastActivity;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Muc;
 using Parley.Server.Modules.Offline;
@@ -17,6 +18,8 @@ using Parley.Server.Modules.PrivateStorage;
 using Parley.Server.Modules.Register;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
+using Parley.Server.Modules.StreamManagement;
+using Parley.Server.Modules.Time;
 using Parley.Server.Modules.Upload;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
@@ -37,12 +40,15 @@ internal static class ServerModules
         ModuleRegistration.For<DiscoModule>("Disco"),
         ModuleRegistration.For<PingModule>("Ping"),
         ModuleRegistration.For<SessionModule>("Session"),
+        // Records a logout before the unavailable presence goes out (SessionClosed handlers run in this order).
+        ModuleRegistration.For<LastActivityModule>("LastActivity"),
         ModuleRegistration.For<PresenceModule>("Presence"),
         ModuleRegistration.For<RosterModule>("Roster"),
         // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).
         ModuleRegistration.For<ArchiveModule>("Archive", AddArchive, enabledByDefault: static options => options.Archive.Enabled),
         ModuleRegistration.For<CarbonsModule>("Carbons", enabledByDefault: static options => options.Carbons.Enabled),
         ModuleRegistration.For<MessageModule>("Messages"),
+        ModuleRegistration.For<StreamManagementModule, StreamManagementOptions>("Sm", AddStreamManagement),
         ModuleRegistration.For<OfflineModule>("Offline", static services => services.TryAddSingleton<IOfflineStore, SqlOfflineStore>()),
         ModuleRegistration.For<BlockingModule>("Blocking"),
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
@@ -50,6 +56,7 @@ internal static class ServerModules
         ModuleRegistration.For<PepModule>("Pep", AddPep),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
         ModuleRegistration.For<UploadModule, UploadOptions>(UploadModule.Name, AddUpload),
+        ModuleRegistration.For<EntityTimeModule>("Time"),
         ModuleRegistration.For<VersionModule>("Version", enabledByDefault: static options => options.AdvertiseVersion),
         ModuleRegistration.For<RegisterModule>("Register", enabledByDefault: static options => options.AllowRegistration),
     ];
@@ -92,6 +99,13 @@ internal static class ServerModules
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
         services.AddSingleton<ArchiveRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());
+    }
+
+    private static void AddStreamManagement(IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<StreamManagementOptions>, StreamManagementOptionsValidator>();
+        services.AddSingleton<UnackedRedelivery>();
+        services.AddSingleton<ResumableSessions>();
     }
 
     private static void AddPep(IServiceCollection services)

@@ -27,6 +27,12 @@ public static class Namespaces
     public const string DiscoInfo = "http://jabber.org/protocol/disco#info";
     public const string DiscoItems = "http://jabber.org/protocol/disco#items";
     public const string Ping = "urn:xmpp:ping";
+
+    /// <summary>XEP-0202 entity time.</summary>
+    public const string Time = "urn:xmpp:time";
+
+    /// <summary>XEP-0012 last activity.</summary>
+    public const string LastActivity = "jabber:iq:last";
     public const string Blocking = "urn:xmpp:blocking";
     public const string BlockingErrors = "urn:xmpp:blocking:errors";
     public const string VCard = "vcard-temp";
@@ -46,6 +52,12 @@ public static class Namespaces
     public const string Rsm = "http://jabber.org/protocol/rsm";
     public const string Receipts = "urn:xmpp:receipts";
     public const string ChatMarkers = "urn:xmpp:chat-markers:0";
+
+    /// <summary>XEP-0198 stream management.</summary>
+    public const string StreamManagement = "urn:xmpp:sm:3";
+
+    /// <summary>XEP-0352 client state indication.</summary>
+    public const string ClientState = "urn:xmpp:csi:0";
 
     /// <summary>XEP-0045 §19.1: the join element, and the user, admin and owner namespaces.</summary>
     public const string Muc = "http://jabber.org/protocol/muc";

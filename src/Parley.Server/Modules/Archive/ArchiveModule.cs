@@ -66,6 +66,12 @@ internal sealed class ArchiveModule(
         }
 
         var account = (context.To ?? context.From.Account).Bare;
+        if (context.From.IsServerItself && StanzaIds.IsStampedBy(message, account))
+        {
+            // Delivered again by the server (XEP-0198: unacknowledged when its session ended): archived when it first came.
+            return Handling.Continue;
+        }
+
         var archived = ArchiveRules.IsArchived(message)
             && await ShouldArchiveAsync(account, context.From.Jid, context.CancellationToken).ConfigureAwait(false);
         if (senderId is null && !archived)

@@ -61,6 +61,20 @@ internal static class StanzaIds
         return null;
     }
 
+    /// <summary>True when this server's archive of <paramref name="account"/> stamped the message already.</summary>
+    public static bool IsStampedBy(Element message, Jid account)
+    {
+        foreach (var child in message.Children())
+        {
+            if (child.Is("stanza-id", Namespaces.StanzaId) && child.GetAttribute("by") == account.ToString())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static void Stamp(Element message, long id, Jid by) =>
         message.AddElement("stanza-id", Namespaces.StanzaId)
             .SetAttribute("id", ArchiveIds.Format(id))
