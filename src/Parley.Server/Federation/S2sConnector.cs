@@ -307,13 +307,12 @@ internal sealed class S2sConnector(FederationServices services, ConnectionServic
     }
 
     /// <summary>
-    /// RFC 6120 §10.4.3: a stanza that cannot leave is answered to its local sender; never an
-    /// error (§8.3.1) or an IQ result, and never presence, which is dropped silently as the router
-    /// drops presence nobody can take (RFC 6121 §8.5.1: nothing reveals more than necessary).
+    /// RFC 6120 §10.4.3: a stanza that cannot leave is answered to its local sender, presence
+    /// included (<see cref="Routing.Unhandled.AnswersUnreachable"/>); never an error (§8.3.1) or an IQ result.
     /// </summary>
     public void Bounce(Element stanza, StanzaErrorCondition condition)
     {
-        if (!Routing.Unhandled.Answers(stanza) || !Jid.TryParse(stanza.GetAttribute("from"), out var sender) || !services.Domains.Contains(sender.Domain))
+        if (!Routing.Unhandled.AnswersUnreachable(stanza) || !Jid.TryParse(stanza.GetAttribute("from"), out var sender) || !services.Domains.Contains(sender.Domain))
         {
             return;
         }
