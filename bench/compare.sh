@@ -4,10 +4,12 @@
 # ceiling for the same load) and the neutral yardstick ../shared/bench/loadgen against all three.
 # Prints a markdown table of medians with Parley's ratio to each. Not part of CI.
 #
-# Usage: bench/compare.sh [--quick] [--rounds N] [--seconds S] [--storage postgresql]
+# Usage: bench/compare.sh [--quick] [--rounds N] [--seconds S] [--storage postgresql] [--archive]
 #   --quick      one round, 3 measured seconds, fewer users: a smoke test of the script
 #   --storage postgresql
 #                instead: Parley on SQLite against Parley on PostgreSQL (bench/compare_storage.sh)
+#   --archive    instead: archiving on, Parley against Prosody and ejabberd with mod_mam on SQL
+#                (bench/compare_archive.sh)
 #   --rounds N   rounds of every load (default 3)
 #   --seconds S  measured seconds per load (default 8; 2 more are warm-up)
 # Environment: LOADGEN_DIR (default ../shared/bench/loadgen beside the repository), WORK (temp dir).
@@ -24,9 +26,14 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --seconds) SECS=$2; shift 2 ;;
         --storage) STORAGE=$2; shift 2 ;;
-        *) echo "usage: $0 [--quick] [--rounds N] [--seconds S] [--storage postgresql]" >&2; exit 2 ;;
+        --archive) ARCHIVE=1; shift ;;
+        *) echo "usage: $0 [--quick] [--rounds N] [--seconds S] [--storage postgresql] [--archive]" >&2; exit 2 ;;
     esac
 done
+if [ -n "${ARCHIVE:-}" ]; then
+    if [ "$QUICK" = 1 ]; then exec "$ROOT/bench/compare_archive.sh" --quick; fi
+    exec "$ROOT/bench/compare_archive.sh" --rounds "$ROUNDS" --seconds "$SECS"
+fi
 if [ -n "${STORAGE:-}" ]; then
     [ "$STORAGE" = postgresql ] || { echo "$0: --storage takes postgresql (compared with the default, sqlite)" >&2; exit 2; }
     if [ "$QUICK" = 1 ]; then exec "$ROOT/bench/compare_storage.sh" --quick; fi

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the interop tests need on a fresh Debian 12 machine (run as root):
-#   - Debian's slixmpp, used with /usr/bin/python3 (the python3 on PATH may be a pyenv one
+#   - Debian's slixmpp and aioxmpp, used with /usr/bin/python3 (the python3 on PATH may be a pyenv one
 #     that cannot import Debian packages);
 #   - @xmpp/client, pinned by the committed package-lock.json in tests/Parley.Interop.Tests/interop;
 #   - Debian's prosody with lua-unbound (the resolver the federation tests point at their own DNS
 #     server) and dnsmasq-base (that DNS server, run in the foreground by the tests).
 #   - Debian's go-sendxmpp (the go-xmpp library: whitespace before a restarted stream's declaration);
+#   - Debian's ejabberd 23.01 (run by the federation tests from a copy of ejabberdctl, in a mount
+#     namespace of its own (util-linux unshare, part of the base system) with the test's resolv.conf
+#     mounted over /etc/resolv.conf; its own service is stopped and disabled like Prosody's).
 #   - afl++, which scripts/fuzz.sh drives (the sharpfuzz tool comes from .config/dotnet-tools.json).
 #   - Debian's postgresql, whose initdb/pg_ctl the storage tests use to run a throwaway server of
 #     their own on a free loopback port (tests/Parley.Server.Tests/Storage/PostgresServer.cs); the
@@ -25,7 +28,7 @@ fi
 
 # Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
 missing=()
-for package in python3-slixmpp go-sendxmpp prosody lua-unbound dnsmasq-base afl++ postgresql; do
+for package in python3-slixmpp python3-aioxmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql; do
     if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi
@@ -58,15 +61,17 @@ fi
 
 # The tests run their own Prosody and dnsmasq on free loopback ports; a system Prosody (started
 # by an earlier install, or at boot) must not hold 5222/5269, so it is stopped and disabled.
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    if systemctl is-active --quiet prosody 2>/dev/null || systemctl is-enabled --quiet prosody 2>/dev/null; then
-        echo "install-test-deps: stopping and disabling the system prosody service"
-        "${sudo_cmd[@]}" systemctl disable --now prosody </dev/null || true
+for service in prosody ejabberd; do
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+        if systemctl is-active --quiet "$service" 2>/dev/null || systemctl is-enabled --quiet "$service" 2>/dev/null; then
+            echo "install-test-deps: stopping and disabling the system $service service"
+            "${sudo_cmd[@]}" systemctl disable --now "$service" </dev/null || true
+        fi
+    elif [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" status >/dev/null 2>&1; then
+        echo "install-test-deps: stopping the system $service service"
+        "${sudo_cmd[@]}" "/etc/init.d/$service" stop </dev/null || true
     fi
-elif [ -x /etc/init.d/prosody ] && /etc/init.d/prosody status >/dev/null 2>&1; then
-    echo "install-test-deps: stopping the system prosody service"
-    "${sudo_cmd[@]}" /etc/init.d/prosody stop </dev/null || true
-fi
+done
 
 if [ -f "$interop/node_modules/.package-lock.json" ] \
     && cmp -s "$interop/package-lock.json" "$interop/node_modules/.parley-lock-stamp"; then

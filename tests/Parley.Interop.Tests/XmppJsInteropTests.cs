@@ -43,6 +43,47 @@ public sealed class XmppJsInteropTests(ParleyServer server)
     }
 
     [Fact]
+    [Trait("Conformance", "RFC 7395 §3")]
+    public async Task Two_xmppjs_clients_over_websocket_log_in_with_scram_and_exchange_a_message()
+    {
+        var alice = await server.CreateAccountAsync("wsalice");
+        var bob = await server.CreateAccountAsync("wsbob");
+        const string body = "hello over WebSocket <&> ünïcödé";
+
+        await using var script = Start("pair", WebSocket, alice.Name, alice.Password, bob.Name, bob.Password, body);
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+
+        run.AssertSucceeded();
+        foreach (var client in new[] { "sender", "receiver" })
+        {
+            Assert.Equal("SCRAM-SHA-1", run.Single(client, "auth").GetProperty("mechanism").GetString());
+            Assert.True(run.Single(client, "closed").GetProperty("clean").GetBoolean(), "the server answered <close/>");
+        }
+
+        var received = run.Single("receiver", "message");
+        Assert.Equal(body, received.GetProperty("body").GetString());
+        Assert.StartsWith(alice.Jid + "/", received.GetProperty("frm").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 7395 §3; RFC 6121 §3 §4")]
+    public async Task Two_xmppjs_clients_over_websocket_subscribe_chat_and_get_an_offline_message()
+    {
+        var alice = await server.CreateAccountAsync("wsromeo");
+        var bob = await server.CreateAccountAsync("wsjuliet");
+        var later = "stored for you " + Guid.NewGuid().ToString("N");
+
+        await using var script = Start("im", WebSocket, alice.Name, alice.Password, bob.Name, bob.Password, "hi", "hello", later);
+        var run = await ScriptRun.CompleteAsync(script, ScriptTimeout);
+
+        run.AssertSucceeded();
+        Assert.Equal("both", run.Single("alice", "subscription").GetProperty("subscription").GetString());
+        Assert.Equal("hi", run.Single("bob", "message").GetProperty("body").GetString());
+        Assert.Equal("hello", run.Single("alice", "message").GetProperty("body").GetString());
+        Assert.Equal(later, run.Single("bob_again", "message").GetProperty("body").GetString());
+    }
+
+    [Fact]
     [Trait("Conformance", "RFC 6120 §8.5.3.2.1")]
     public async Task Xmppjs_and_a_Parley_client_exchange_messages_both_ways()
     {
@@ -124,15 +165,28 @@ public sealed class XmppJsInteropTests(ParleyServer server)
         Assert.True(run.Single("bob_again", "closed").GetProperty("clean").GetBoolean(), "the server answered </stream:stream>");
     }
 
-    private ChildProcess Start(string mode, params string[] arguments) =>
-        ChildProcess.Start(
+    /// <summary>Marks a run over RFC 7395 WebSocket on the server's loopback HTTP port instead of TCP.</summary>
+    private const string WebSocket = "ws";
+
+    private ChildProcess Start(string mode, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            // Only this child accepts the test server's self-signed certificate.
+            ["NODE_TLS_REJECT_UNAUTHORIZED"] = "0",
+            ["NODE_NO_WARNINGS"] = "1",
+        };
+        if (arguments is [WebSocket, .. var rest])
+        {
+            environment["XMPP_SERVICE"] = $"ws://{ParleyServer.Host}:{server.HttpPort.ToString(CultureInfo.InvariantCulture)}/xmpp-websocket";
+            arguments = rest;
+        }
+
+        // Node 20's WebSocket (which @xmpp/websocket uses) is behind a flag; later versions accept and ignore it.
+        return ChildProcess.Start(
             RepositoryPaths.Node,
-            [Script, mode, ParleyServer.Host, server.C2sPort.ToString(CultureInfo.InvariantCulture), ParleyServer.Domain, .. arguments],
-            new Dictionary<string, string>
-            {
-                // Only this child accepts the test server's self-signed certificate.
-                ["NODE_TLS_REJECT_UNAUTHORIZED"] = "0",
-                ["NODE_NO_WARNINGS"] = "1",
-            },
+            ["--experimental-websocket", Script, mode, ParleyServer.Host, server.C2sPort.ToString(CultureInfo.InvariantCulture), ParleyServer.Domain, .. arguments],
+            environment,
             workingDirectory: RepositoryPaths.InteropScripts);
+    }
 }

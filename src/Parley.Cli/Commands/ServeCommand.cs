@@ -35,6 +35,10 @@ internal static class ServeCommand
           --component DOMAIN=SECRET
                                  accept the component DOMAIN with this shared secret
                                  (Components:Secrets:DOMAIN; repeatable; a file or PARLEY_* keeps it out of ps)
+          --http-port N          plain HTTP port for WebSocket, BOSH, host-meta and uploads, on
+                                 loopback only (Http:Port; default 0: off)
+          --https-port N         HTTPS port for the same, with the XMPP certificates (Http:TlsPort;
+                                 default 0: off)
         """;
 
     private static readonly Dictionary<string, OptionKind> Accepted = ConfigurationArguments.With(
@@ -46,6 +50,8 @@ internal static class ServeCommand
         ("--s2s-route", OptionKind.List),
         ("--s2s-cert-policy", OptionKind.Value),
         ("--component-port", OptionKind.Value),
+        ("--http-port", OptionKind.Value),
+        ("--https-port", OptionKind.Value),
         ("--component", OptionKind.List));
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, ConsoleStreams console, CancellationToken cancellationToken)
@@ -124,6 +130,16 @@ internal static class ServeCommand
         if (arguments.Has("--allow-plaintext-auth"))
         {
             overrides[nameof(ParleyOptions.AllowPlaintextAuth)] = "true";
+        }
+
+        if (arguments.Integer("--http-port") is { } httpPort)
+        {
+            overrides["Http:Port"] = httpPort.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (arguments.Integer("--https-port") is { } httpsPort)
+        {
+            overrides["Http:TlsPort"] = httpsPort.ToString(CultureInfo.InvariantCulture);
         }
 
         AddS2s(overrides, arguments);

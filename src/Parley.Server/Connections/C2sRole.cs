@@ -8,14 +8,16 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Connections;
 
 /// <summary>A client stream: <see cref="C2sNegotiator"/> until a resource is bound, then the router.</summary>
-internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connection, bool directTls) : IStreamRole
+/// <param name="kind">The listener for logs: "c2s", "c2s-tls", "ws".</param>
+/// <param name="secure">The transport is already confidential (direct TLS, HTTPS below a WebSocket): no STARTTLS to offer.</param>
+internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connection, string kind, bool secure) : IStreamRole
 {
-    private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, directTls);
+    private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, secure);
     private readonly ClientIdlePolicy _idle = new(server.Connections, connection);
     private ClientSession? _session;
     private bool _kept;
 
-    public string Kind => directTls ? "c2s-tls" : "c2s";
+    public string Kind => kind;
 
     public string ContentNamespace => Namespaces.Client;
 
@@ -77,6 +79,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     {
         var services = server.Negotiation;
         if (_session is { } session
+            && ReferenceEquals(session.Endpoint, connection)
             && ReferenceEquals(services.Sessions.Find(session.Jid), session)
             && services.Modules.KeepAfterTransportEnd(session, end) is { } keep)
         {
@@ -89,11 +92,12 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     /// <summary>
     /// The connection has closed: unless the session was kept, it ends (unbound, its unavailable
     /// presence broadcast); a kept one ends when its time runs out unresumed. A replaced session
-    /// simply goes, and its per-session state with it.
+    /// simply goes, and its per-session state with it; one resumed on another connection (XEP-0198
+    /// §5) is no longer this stream's to end.
     /// </summary>
     public async ValueTask OnClosedAsync()
     {
-        if (_session is { } session && !_kept)
+        if (_session is { } session && !_kept && ReferenceEquals(session.Endpoint, connection))
         {
             await EndAsync(session).ConfigureAwait(false);
         }

@@ -43,7 +43,8 @@ internal sealed class ClientIdlePolicy(ConnectionServices services, XmppConnecti
                 .SetAttribute("from", session.Jid.Domain)
                 .SetAttribute("to", session.Jid.ToString());
             ping.AddElement("ping", Namespaces.Ping);
-            connection.TrySend(ping);
+            // Through the session: a stanza like any other, counted by stream management (XEP-0198 §4).
+            session.Send(ping);
         }
     }
 }

@@ -96,7 +96,7 @@ internal sealed partial class XmppConnection
                     _framing.WriteOpen(_output, _role.ContentNamespace, _role.ErrorHeader(_peerHeader), _role.HeaderDeclarations);
                 }
 
-                _framing.WriteElement(_output, StreamError.Create(error.Condition, error.Text));
+                _framing.WriteElement(_output, StreamError.Create(error.Condition, error.Text, error.Application));
             }
 
             _framing.WriteClose(_output);

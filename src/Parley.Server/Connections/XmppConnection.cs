@@ -49,7 +49,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
 
     /// <param name="server">What every connection shares (options, heartbeat, limits, logger).</param>
     /// <param name="role">Builds the stream's role for this connection (client, server-to-server, component).</param>
-    public XmppConnection(ConnectionContext context, ConnectionServices server, bool directTls, Func<XmppConnection, IStreamRole> role)
+    /// <param name="framing">How the stream sits on the transport; null for the XML stream over TCP (RFC 6120 §4).</param>
+    public XmppConnection(ConnectionContext context, ConnectionServices server, bool directTls, Func<XmppConnection, IStreamRole> role, Func<XmlLimits, IStreamFraming>? framing = null)
     {
         _context = context;
         _server = server;
@@ -59,7 +60,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         var limits = server.Options.Limits;
         // Negotiation queues a few items back to back (header, features), so the queue never goes below 16.
         _outbox = new Outbox(Math.Max(limits.OutboundQueueLength, MinimumOutboundQueueLength));
-        _framing = new XmlStreamFraming(new XmlLimits
+        var parserLimits = new XmlLimits
         {
             MaxStanzaBytes = limits.MaxStanzaBytes,
             MaxDepth = limits.MaxDepth,
@@ -69,7 +70,8 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
             MaxTextBytes = limits.MaxTextBytes,
             MaxNamespaceDeclarations = limits.MaxNamespaceDeclarationsPerElement,
             MaxNamespaceDeclarationsInScope = limits.MaxNamespaceDeclarationsInScope,
-        });
+        };
+        _framing = framing is null ? new XmlStreamFraming(parserLimits) : framing(parserLimits);
         _role = role(this);
         var time = server.Heartbeat.Time;
         _negotiationDeadline = time.GetTimestamp() + (long)(limits.NegotiationTimeoutSeconds * (double)time.TimestampFrequency);
@@ -115,7 +117,7 @@ internal sealed partial class XmppConnection : ISessionEndpoint, INegotiationOut
         catch (StreamErrorException e)
         {
             error = e;
-            End = TransportEnd.StreamError;
+            End = e.Condition == StreamErrorCondition.ConnectionTimeout ? TransportEnd.TimedOut : TransportEnd.StreamError;
         }
         catch (Exception e) when (IsConnectionLoss(e))
         {

@@ -27,12 +27,18 @@ public sealed class ArchiveOptions
     /// <summary>JIDs an account may list in its preferences' always and never lists together (XEP-0313 §6); more gets policy-violation. Default 1000.</summary>
     public int MaxPreferenceJids { get; set; } = 1000;
 
-    /// <summary>Messages written to the database in one transaction, at most. Default 500.</summary>
-    public int WriteBatchSize { get; set; } = 500;
+    /// <summary>Messages written to the database in one transaction, at most. Default 5000.</summary>
+    public int WriteBatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// Longest wait, in milliseconds, for a batch to gather before the writer commits what is queued
+    /// (a query waiting for the writer cuts it short). Default 50.
+    /// </summary>
+    public int WriteIntervalMilliseconds { get; set; } = 50;
 
     /// <summary>
     /// Messages waiting to be written, at most; at the bound, delivery waits for the writer (it never
-    /// drops a message). What waits here is what a crash can lose (docs/operations.md). Default 10000.
+    /// drops a message). What waits here is what a crash can lose (docs/operations.md). Default 20000.
     /// </summary>
-    public int WriteQueueLength { get; set; } = 10000;
+    public int WriteQueueLength { get; set; } = 20000;
 }

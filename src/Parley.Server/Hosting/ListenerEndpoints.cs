@@ -20,6 +20,8 @@ public sealed partial class ListenerEndpoints : IHostedLifecycleService
     public const string C2sTls = "c2s-tls";
     public const string S2s = "s2s";
     public const string Component = "component";
+    public const string Http = "http";
+    public const string Https = "https";
 
     private readonly List<(string Kind, ListenOptions Options)> _listeners = [];
     private readonly ILogger<ListenerEndpoints> _logger;

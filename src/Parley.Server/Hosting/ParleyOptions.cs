@@ -69,6 +69,9 @@ public sealed class ParleyOptions
     /// <summary>Message carbons (keys Carbons:*).</summary>
     public CarbonsOptions Carbons { get; set; } = new();
 
+    /// <summary>The HTTP server: WebSocket, BOSH, discovery, uploads (keys Http:*). Off by default.</summary>
+    public HttpOptions Http { get; set; } = new();
+
     /// <summary>Personal eventing and entity capabilities (keys Pep:*).</summary>
     public PepOptions Pep { get; set; } = new();
 }

@@ -47,6 +47,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidateS2s(options, failures);
         ValidateComponents(options, failures);
         ValidateMuc(options.Muc, failures);
+        ValidateHttp(options, failures);
 
         if (Storage.SqlProviderFactory.Check(options.Storage.Provider, options.Storage.ConnectionString) is { } storageProblem)
         {
@@ -106,6 +107,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Archive:MaxPreferenceJids", archive.MaxPreferenceJids, failures);
         ValidatePositive("Archive:WriteBatchSize", archive.WriteBatchSize, failures);
         ValidatePositive("Archive:WriteQueueLength", archive.WriteQueueLength, failures);
+        ValidatePositive("Archive:WriteIntervalMilliseconds", archive.WriteIntervalMilliseconds, failures);
     }
 
     private static void ValidateHardening(LimitOptions limits, List<string> failures)
@@ -283,6 +285,39 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidateRange("Muc:MessagesPerSecond", muc.MessagesPerSecond, 1, 10000, failures);
         ValidateRange("Muc:MessageBurst", muc.MessageBurst, 1, 10000, failures);
         ValidateRange("Muc:HistoryLength", muc.HistoryLength, 0, 1000, failures);
+    }
+
+    private static void ValidateHttp(ParleyOptions options, List<string> failures)
+    {
+        var http = options.Http;
+        ValidatePort("Http:Port", http.Port, failures);
+        ValidatePort("Http:TlsPort", http.TlsPort, failures);
+        int[] others = [options.C2sPort, options.C2sTlsPort, options.S2s.Port, options.Components.Port];
+        foreach (var (key, port) in new[] { ("Http:Port", http.Port), ("Http:TlsPort", http.TlsPort) })
+        {
+            if (port != 0 && (others.Contains(port) || (key == "Http:Port" && port == http.TlsPort)))
+            {
+                failures.Add($"{key} {port} is also the port of another listener; give each listener its own port (0 disables one).");
+            }
+        }
+
+        for (var i = 0; i < http.AllowedOrigins.Count; i++)
+        {
+            var origin = http.AllowedOrigins[i];
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"))
+            {
+                failures.Add($"Http:AllowedOrigins:{i} '{origin}' is not an origin (scheme://host[:port]) or \"*\".");
+            }
+        }
+
+        if (http.PublicUrl.Length > 0 && !(Uri.TryCreate(http.PublicUrl, UriKind.Absolute, out var publicUrl) && publicUrl.Scheme is "http" or "https"))
+        {
+            failures.Add($"Http:PublicUrl '{http.PublicUrl}' is not an http or https URL.");
+        }
+
+        ValidatePositive("Http:RequestsPerSecond", http.RequestsPerSecond, failures);
+        ValidatePositive("Http:RequestBurst", http.RequestBurst, failures);
+        ValidateRange("Http:MaxRequestBodyBytes", http.MaxRequestBodyBytes, 0, 64 * 1024 * 1024, failures);
     }
 
     private static void ValidateRange(string key, int value, int min, int max, List<string> failures)

@@ -16,6 +16,7 @@ using Parley.Server.Components;
 using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
 using Parley.Server.Federation;
+using Parley.Server.Http;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
@@ -39,8 +40,8 @@ using Parley.Server.Sessions;
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// Builds the server: the generic host with Kestrel serving only XMPP listeners through
-/// connection delegates (no HTTP), storage and options from the core registration, and the c2s
+/// Builds the server: the generic host with Kestrel serving the XMPP listeners through connection
+/// delegates and, when Http:* ports are set, the HTTP endpoints (<see cref="HttpApplication"/>), storage and options from the core registration, and the c2s
 /// pipeline (connections, negotiation, sessions, routing, modules).
 /// </summary>
 public static class ServerHost
@@ -74,8 +75,9 @@ public static class ServerHost
             })
             .ConfigureWebHost(web => web
                 .UseKestrelCore()
+                .UseKestrelHttpsConfiguration()
                 .ConfigureKestrel(kestrel => MapListeners(kestrel, ephemeralPorts))
-                .Configure(static _ => { }))
+                .Configure(HttpApplication.Configure))
             .Build();
     }
 
@@ -120,6 +122,7 @@ public static class ServerHost
         services.TryAddSingleton<IBlocklistStore, SqlBlocklistStore>();
         services.AddSingleton<Blocklists>();
         ServerModules.Add(services, configuration);
+        HttpApplication.AddServices(services);
     }
 
     /// <summary>The local admin socket (<see cref="AdminSocket"/>) in the data folder, for `parley user` run beside the server.</summary>
@@ -199,5 +202,7 @@ public static class ServerHost
         {
             Listen(ListenerEndpoints.Component, options.Components.Port, directTls: false, services.GetRequiredService<ComponentConnectionHandler>().HandleAsync);
         }
+
+        HttpListeners.Map(kestrel, options, endpoints, ephemeralPorts);
     }
 }

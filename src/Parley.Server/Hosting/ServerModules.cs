@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
@@ -16,6 +17,7 @@ using Parley.Server.Modules.PrivateStorage;
 using Parley.Server.Modules.Register;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
+using Parley.Server.Modules.StreamManagement;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
 using Parley.Server.Routing;
@@ -41,6 +43,7 @@ internal static class ServerModules
         ModuleRegistration.For<ArchiveModule>("Archive", AddArchive, enabledByDefault: static options => options.Archive.Enabled),
         ModuleRegistration.For<CarbonsModule>("Carbons", enabledByDefault: static options => options.Carbons.Enabled),
         ModuleRegistration.For<MessageModule>("Messages"),
+        ModuleRegistration.For<StreamManagementModule, StreamManagementOptions>("Sm", AddStreamManagement),
         ModuleRegistration.For<OfflineModule>("Offline", static services => services.TryAddSingleton<IOfflineStore, SqlOfflineStore>()),
         ModuleRegistration.For<BlockingModule>("Blocking"),
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
@@ -89,6 +92,13 @@ internal static class ServerModules
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
         services.AddSingleton<ArchiveRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());
+    }
+
+    private static void AddStreamManagement(IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<StreamManagementOptions>, StreamManagementOptionsValidator>();
+        services.AddSingleton<UnackedRedelivery>();
+        services.AddSingleton<ResumableSessions>();
     }
 
     private static void AddPep(IServiceCollection services)

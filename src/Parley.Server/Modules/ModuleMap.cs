@@ -23,6 +23,8 @@ internal sealed class ModuleMap
 
     internal List<(string Name, string Namespace, StreamElementHandler Handler, string Module)> StreamElements { get; } = [];
 
+    internal List<(string Name, string Namespace, BeforeBindHandler Handler, string Module)> BeforeBindElements { get; } = [];
+
     internal List<TransportLostHandler> TransportLostHandlers { get; } = [];
 
     internal List<(Type EventType, Func<object, ValueTask> Handler)> EventHandlers { get; } = [];
@@ -68,6 +70,13 @@ internal sealed class ModuleMap
     /// <summary>A non-stanza top-level element on a bound client stream; one handler per name and namespace, a duplicate fails at start.</summary>
     public void StreamElement(string name, string ns, StreamElementHandler handler) =>
         StreamElements.Add((name, ns, handler, CurrentModule));
+
+    /// <summary>
+    /// A non-stanza element on an authenticated client stream before binding (XEP-0198 &lt;resume/&gt;);
+    /// one handler per name and namespace, a duplicate fails at start; anything undeclared stays a stream error.
+    /// </summary>
+    public void BeforeBind(string name, string ns, BeforeBindHandler handler) =>
+        BeforeBindElements.Add((name, ns, handler, CurrentModule));
 
     /// <summary>Asked when a bound session's transport ends: keep the session detached for a while, or not.</summary>
     public void OnTransportLost(TransportLostHandler handler) => TransportLostHandlers.Add(handler);

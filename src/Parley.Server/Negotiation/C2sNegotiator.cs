@@ -94,6 +94,13 @@ internal sealed partial class C2sNegotiator(NegotiationServices services, ISessi
             return await OnSaslAsync(element, cancellationToken).ConfigureAwait(false);
         }
 
+        if (_account is not null && !Stanza.IsStanza(element) && services.Modules.FindBeforeBind(element.Name, element.Namespace) is { } handler)
+        {
+            // XEP-0198 §5: a resumed stream carries an existing session instead of binding a new one.
+            Session = await handler(new BeforeBindContext(_account, element, endpoint, output.Send, cancellationToken)).ConfigureAwait(false);
+            return Session is null ? NegotiationAction.None : NegotiationAction.Bound;
+        }
+
         if (Stanza.IsStanza(element) && element.Namespace == Namespaces.Client)
         {
             if (_account is not null && element.Name == "iq")

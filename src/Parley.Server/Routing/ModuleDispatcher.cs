@@ -71,6 +71,10 @@ internal sealed class ModuleDispatcher
     public StreamElementHandler? FindStreamElement(string name, string ns) =>
         T.StreamElements.GetValueOrDefault((name, ns));
 
+    /// <summary>The handler of a non-stanza element before binding, or null (a stream error).</summary>
+    public BeforeBindHandler? FindBeforeBind(string name, string ns) =>
+        T.BeforeBindElements.GetValueOrDefault((name, ns));
+
     public IEnumerable<Element> StreamFeatures(StreamStage stage, StreamFeatureContext context)
     {
         foreach (var (s, feature) in T.StreamFeatures)
@@ -159,6 +163,8 @@ internal sealed class ModuleDispatcher
                 key => $"IQ {key.Type} <{key.Name} xmlns='{key.Namespace}'/>");
             StreamElements = Unique(map.StreamElements.Select(e => ((e.Name, e.Namespace), e.Handler, e.Module)),
                 key => $"The stream element <{key.Name} xmlns='{key.Namespace}'/>");
+            BeforeBindElements = Unique(map.BeforeBindElements.Select(e => ((e.Name, e.Namespace), e.Handler, e.Module)),
+                key => $"The element <{key.Name} xmlns='{key.Namespace}'/> before binding");
             MessageHandlers = Ordered(map.MessageHandlers);
             PresenceHandlers = Ordered(map.PresenceHandlers);
             OutgoingHandlers = [.. map.OutgoingHandlers.Select((h, i) => (h, i)).OrderBy(x => x.h.Order).ThenBy(x => x.i)
@@ -180,6 +186,8 @@ internal sealed class ModuleDispatcher
         public FrozenDictionary<IqKey, (Addressed Addressed, IqHandler Handler)> Iq { get; }
 
         public FrozenDictionary<(string Name, string Namespace), StreamElementHandler> StreamElements { get; }
+
+        public FrozenDictionary<(string Name, string Namespace), BeforeBindHandler> BeforeBindElements { get; }
 
         public (Addressed Addressed, StanzaHandler Handler)[] MessageHandlers { get; }
 

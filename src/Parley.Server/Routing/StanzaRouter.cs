@@ -42,6 +42,8 @@ internal sealed class StanzaRouter(
             throw new StreamErrorException(StreamErrorCondition.UnsupportedStanzaType);
         }
 
+        // XEP-0198 §4: what the client's acknowledgements are checked against, whatever becomes of the stanza.
+        origin.CountReceived();
         StampFrom(origin, stanza);
         if (logger.IsEnabled(LogLevel.Trace))
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Parley.Xmpp.Addressing;
+using Parley.Xmpp.Streams;
 using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Sessions;
@@ -25,8 +26,13 @@ internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint, Outbound
     private string? _lastAddresseeText;
     private Jid? _lastAddressee;
 
+    // Orders everything written to the transport, so what is recorded as sent (stream management)
+    // is what the client receives, in that order, and transport swaps never interleave with a write.
+    private readonly Lock _sendGate = new();
     private ISessionEndpoint _endpoint = endpoint;
     private ITimer? _detachedExpiry;
+    private UnackedStanzas? _unacked;
+    private uint _received;
 
     /// <summary>The transport the session's stanzas go to now: its connection, or its held queue while detached.</summary>
     public ISessionEndpoint Endpoint => Volatile.Read(ref _endpoint);
@@ -71,16 +77,112 @@ internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint, Outbound
             }
         }
 
-        var endpoint = Endpoint;
-        if (endpoint.TrySend(stanza))
+        return Write(stanza);
+    }
+
+    /// <summary>
+    /// Past the outbound filters: a stanza to the transport (a filter releasing what it held calls this).
+    /// While delivery is tracked (<see cref="TrackDelivery"/>) it is recorded first, in the order it goes
+    /// out, and a tracked stanza is never refused: if the transport cannot take it, it waits in the record
+    /// for the next transport or for offline storage.
+    /// </summary>
+    public bool Write(Element stanza)
+    {
+        lock (_sendGate)
         {
+            var endpoint = _endpoint;
+            if (_unacked is not { } unacked)
+            {
+                return endpoint.TrySend(stanza);
+            }
+
+            var verdict = unacked.Add(stanza);
+            if (endpoint is HeldStanzas)
+            {
+                // Detached: the record is the queue; it goes out when a transport is attached again.
+                if (verdict == UnackedVerdict.Overflow)
+                {
+                    endpoint.Terminate(StreamErrorCondition.ResourceConstraint);
+                }
+
+                return true;
+            }
+
+            endpoint.TrySend(stanza);
+            if (verdict == UnackedVerdict.Overflow)
+            {
+                endpoint.Terminate(StreamErrorCondition.ResourceConstraint, "Too many unacknowledged stanzas");
+            }
+            else if (verdict == UnackedVerdict.RequestAck)
+            {
+                RequestAcknowledgement(unacked, endpoint);
+            }
+
             return true;
         }
-
-        // The transport was detached or replaced while this was sent: the session's current one takes it.
-        var now = Endpoint;
-        return !ReferenceEquals(now, endpoint) && now.TrySend(stanza);
     }
+
+    /// <summary>
+    /// Sends an element that is not a stanza (XEP-0198 &lt;enabled/&gt;, &lt;a/&gt;) to the current transport, in
+    /// order with the stanzas and never counted; with <paramref name="track"/>, every stanza written after
+    /// it is recorded (<see cref="UnackedStanzas"/>). False when no transport is attached.
+    /// </summary>
+    public bool WriteControl(Element element, UnackedStanzas? track = null)
+    {
+        lock (_sendGate)
+        {
+            if (_endpoint is HeldStanzas)
+            {
+                return false;
+            }
+
+            _endpoint.TrySend(element);
+            _unacked ??= track;
+            return true;
+        }
+    }
+
+    /// <summary>The record of unacknowledged stanzas, or null while delivery is not tracked.</summary>
+    public UnackedStanzas? Unacked => _unacked;
+
+    /// <summary>
+    /// The client acknowledged every stanza up to <paramref name="h"/>; false when it acknowledged more
+    /// than it was sent. Nothing happens while delivery is not tracked.
+    /// </summary>
+    public bool Acknowledge(uint h)
+    {
+        lock (_sendGate)
+        {
+            return _unacked?.Acknowledge(h) ?? true;
+        }
+    }
+
+    /// <summary>Asks the client for an acknowledgement when stanzas have waited unrequested for <paramref name="wait"/>.</summary>
+    public void RequestAcknowledgementIfDue(TimeSpan wait)
+    {
+        lock (_sendGate)
+        {
+            if (_unacked is { } unacked && _endpoint is not HeldStanzas && unacked.RequestIsDue(wait))
+            {
+                RequestAcknowledgement(unacked, _endpoint);
+            }
+        }
+    }
+
+    /// <summary>Removes every unacknowledged stanza, oldest first: the session is ending and they are owed elsewhere.</summary>
+    public List<Element> TakeUnacked()
+    {
+        lock (_sendGate)
+        {
+            return _unacked?.TakeAll() ?? [];
+        }
+    }
+
+    /// <summary>Stanzas received from the client on this session (any transport), modulo 2^32; counted by the router.</summary>
+    public uint Received => _received;
+
+    /// <summary>One more stanza from the client (the router, on the session's read loop).</summary>
+    public void CountReceived() => _received++;
 
     /// <summary>
     /// Keeps the session without a transport for up to <paramref name="keep"/>: from now on its stanzas
@@ -91,12 +193,16 @@ internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint, Outbound
     public void Detach(ISessionEndpoint transport, int capacity, TimeSpan keep, TimeProvider time, Func<ClientSession, Task> end)
     {
         var held = new HeldStanzas(capacity, _ => EndDetached());
-        if (Interlocked.CompareExchange(ref _endpoint, held, transport) != transport)
+        lock (_sendGate)
         {
-            return;
-        }
+            if (!ReferenceEquals(_endpoint, transport))
+            {
+                return;
+            }
 
-        Volatile.Write(ref _detachedExpiry, time.CreateTimer(_ => EndDetached(), null, keep, Timeout.InfiniteTimeSpan));
+            Volatile.Write(ref _endpoint, held);
+            Volatile.Write(ref _detachedExpiry, time.CreateTimer(_ => EndDetached(), null, keep, Timeout.InfiniteTimeSpan));
+        }
 
         void EndDetached()
         {
@@ -115,16 +221,74 @@ internal sealed class ClientSession(Jid jid, ISessionEndpoint endpoint, Outbound
     /// Attaches a new transport to a detached session: the held stanzas go out first, in order, then
     /// everything sent after. False when the session is attached to a transport already, or its time ran out.
     /// </summary>
-    public bool Attach(ISessionEndpoint transport)
+    public bool Attach(ISessionEndpoint transport) => Attach(transport, first: null, resendFrom: null) == ResumeOutcome.Resumed;
+
+    /// <summary>
+    /// Moves the session to <paramref name="transport"/> (XEP-0198 §5 resumption): detached or still on an
+    /// old transport (which is then ended with &lt;conflict/&gt;, the half-open case), the client's
+    /// acknowledgement <paramref name="resendFrom"/> applied, <paramref name="first"/> written, then every
+    /// stanza still unacknowledged, in order, then what is held, then everything sent after.
+    /// </summary>
+    public ResumeOutcome Attach(ISessionEndpoint transport, Element? first, uint? resendFrom)
     {
-        if (Endpoint is not HeldStanzas held || Interlocked.Exchange(ref _detachedExpiry, null) is not { } timer)
+        ISessionEndpoint? replaced = null;
+        lock (_sendGate)
         {
-            return false;
+            // Stanzas the client acknowledged are forgotten whether or not the move succeeds.
+            if (resendFrom is { } h && _unacked is { } unacked && !unacked.Acknowledge(h))
+            {
+                return ResumeOutcome.HandledCountTooHigh;
+            }
+
+            var current = _endpoint;
+            if (current is HeldStanzas)
+            {
+                if (Interlocked.Exchange(ref _detachedExpiry, null) is not { } timer)
+                {
+                    // Its time ran out: it is ending.
+                    return ResumeOutcome.Gone;
+                }
+
+                timer.Dispose();
+            }
+            else if (resendFrom is null)
+            {
+                return ResumeOutcome.Gone;
+            }
+            else
+            {
+                replaced = current;
+            }
+
+            if (first is not null)
+            {
+                transport.TrySend(first);
+            }
+
+            foreach (var stanza in _unacked?.Pending() ?? [])
+            {
+                transport.TrySend(stanza);
+            }
+
+            if (current is HeldStanzas held)
+            {
+                held.HandOver(transport, () => Volatile.Write(ref _endpoint, transport));
+            }
+            else
+            {
+                Volatile.Write(ref _endpoint, transport);
+            }
         }
 
-        timer.Dispose();
-        held.HandOver(transport, () => Volatile.Write(ref _endpoint, transport));
-        return true;
+        // XEP-0198 §5: the old stream, if still open, ends with a conflict stream error.
+        replaced?.Terminate(StreamErrorCondition.Conflict, "Resumed on another connection");
+        return ResumeOutcome.Resumed;
+    }
+
+    private static void RequestAcknowledgement(UnackedStanzas unacked, ISessionEndpoint endpoint)
+    {
+        endpoint.TrySend(unacked.Request);
+        unacked.Requested();
     }
 
     /// <summary>

@@ -47,6 +47,12 @@ public static class Namespaces
     public const string Receipts = "urn:xmpp:receipts";
     public const string ChatMarkers = "urn:xmpp:chat-markers:0";
 
+    /// <summary>XEP-0198 stream management.</summary>
+    public const string StreamManagement = "urn:xmpp:sm:3";
+
+    /// <summary>XEP-0352 client state indication.</summary>
+    public const string ClientState = "urn:xmpp:csi:0";
+
     /// <summary>XEP-0045 §19.1: the join element, and the user, admin and owner namespaces.</summary>
     public const string Muc = "http://jabber.org/protocol/muc";
     public const string MucUser = "http://jabber.org/protocol/muc#user";
@@ -63,4 +69,16 @@ public static class Namespaces
 
     /// <summary>XEP-0421 anonymous unique occupant identifiers.</summary>
     public const string OccupantId = "urn:xmpp:occupant-id:0";
+
+    /// <summary>RFC 7395 §3.3.2: the &lt;open/&gt; and &lt;close/&gt; elements of a WebSocket stream.</summary>
+    public const string Framing = "urn:ietf:params:xml:ns:xmpp-framing";
+
+    /// <summary>XEP-0124 §4: the &lt;body/&gt; wrapper of BOSH requests and responses.</summary>
+    public const string HttpBind = "http://jabber.org/protocol/httpbind";
+
+    /// <summary>XEP-0206 §3: the xmpp:version and xmpp:restart attributes of BOSH bodies.</summary>
+    public const string XBosh = "urn:xmpp:xbosh";
+
+    /// <summary>XEP-0363 HTTP File Upload.</summary>
+    public const string HttpUpload = "urn:xmpp:http:upload:0";
 }

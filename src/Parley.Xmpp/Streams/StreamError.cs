@@ -5,7 +5,8 @@ namespace Parley.Xmpp.Streams;
 /// <summary>Builds and reads &lt;stream:error/&gt; elements (RFC 6120 §4.9.2).</summary>
 public static class StreamError
 {
-    public static Element Create(StreamErrorCondition condition, string? text = null)
+    /// <param name="application">An application-specific condition (RFC 6120 §4.9.4), e.g. XEP-0198's &lt;handled-count-too-high/&gt;.</param>
+    public static Element Create(StreamErrorCondition condition, string? text = null, Element? application = null)
     {
         var error = new Element("error", Namespaces.Streams);
         error.AddElement(ConditionNames<StreamErrorCondition>.Name(condition), Namespaces.StreamErrors);
@@ -14,6 +15,11 @@ public static class StreamError
             error.AddElement("text", Namespaces.StreamErrors)
                 .SetAttribute("lang", "en", Namespaces.Xml)
                 .AddText(text);
+        }
+
+        if (application is not null)
+        {
+            error.Add(application);
         }
 
         return error;

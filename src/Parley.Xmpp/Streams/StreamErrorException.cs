@@ -13,6 +13,13 @@ public sealed class StreamErrorException : Exception
         Text = text;
     }
 
+    /// <param name="application">An application-specific condition element sent after the defined one (RFC 6120 §4.9.4).</param>
+    public StreamErrorException(StreamErrorCondition condition, string? text, Parley.Xmpp.Xml.Element? application)
+        : this(condition, text)
+    {
+        Application = application;
+    }
+
     public StreamErrorException()
         : this(StreamErrorCondition.UndefinedCondition)
     {
@@ -34,4 +41,7 @@ public sealed class StreamErrorException : Exception
 
     /// <summary>Optional human-readable text sent in the &lt;text/&gt; child.</summary>
     public string? Text { get; }
+
+    /// <summary>Optional application-specific condition (RFC 6120 §4.9.4).</summary>
+    public Parley.Xmpp.Xml.Element? Application { get; }
 }

@@ -28,7 +28,15 @@ public static class ElementWriter
     /// namespace (RFC 6120 §4.8.3 'stream', XEP-0220 §2 'db'), and no namespace declaration of its
     /// own; children are written against <paramref name="contextNamespace"/>, the stream's default.
     /// </summary>
-    public static void WritePrefixed(IBufferWriter<byte> output, string prefix, Element element, string contextNamespace)
+    public static void WritePrefixed(IBufferWriter<byte> output, string prefix, Element element, string contextNamespace) =>
+        WritePrefixed(output, prefix, element, contextNamespace, declare: false);
+
+    /// <summary>
+    /// As <see cref="WritePrefixed(IBufferWriter{byte}, string, Element, string)"/>, declaring the prefix on
+    /// the element itself when <paramref name="declare"/> is set: where no stream header declared it, as
+    /// on RFC 7395 WebSocket streams, whose every message is a document of its own.
+    /// </summary>
+    public static void WritePrefixed(IBufferWriter<byte> output, string prefix, Element element, string contextNamespace, bool declare)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(element);
@@ -38,6 +46,15 @@ public static class ElementWriter
         WriteName(output, prefix);
         WriteAscii(output, ":");
         WriteName(output, element.Name);
+        if (declare)
+        {
+            WriteAscii(output, " xmlns:");
+            WriteName(output, prefix);
+            WriteAscii(output, "='");
+            WriteEscaped(output, element.Namespace, AttributeSpecial);
+            WriteAscii(output, "'");
+        }
+
         var prefixes = new PrefixMap();
         var attributes = element.Attributes;
         for (var i = 0; i < attributes.Count; i++)

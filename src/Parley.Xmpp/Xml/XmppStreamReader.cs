@@ -62,6 +62,12 @@ public sealed partial class XmppStreamReader
     /// </summary>
     public string? StreamNamespace { get; private set; }
 
+    /// <summary>
+    /// Between two top-level elements, with nothing partial held: where a message of a framed stream
+    /// (RFC 7395, one element per WebSocket message) must end.
+    /// </summary>
+    public bool IsAtStreamLevel => _state == State.StreamLevel;
+
     /// <summary>Forgets all state so that a new stream header is expected (stream restart after TLS or SASL).</summary>
     public void Reset()
     {

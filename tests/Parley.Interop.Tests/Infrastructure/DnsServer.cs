@@ -34,13 +34,17 @@ internal sealed class DnsServer : IAsyncDisposable
 
     /// <param name="hosts">Name to IPv4 address (A records).</param>
     /// <param name="services">SRV records: owner name (e.g. _xmpp-server._tcp.example) to target and port.</param>
-    public static async Task<DnsServer> StartAsync(IPAddress address, IReadOnlyDictionary<string, IPAddress> hosts, IReadOnlyDictionary<string, DnsEndPoint> services)
+    /// <param name="port">
+    /// The UDP port; a free one when null. 53 for a resolver that can only be pointed at an address
+    /// (a resolv.conf), on an address of its own so that it never meets the machine's resolver.
+    /// </param>
+    public static async Task<DnsServer> StartAsync(IPAddress address, IReadOnlyDictionary<string, IPAddress> hosts, IReadOnlyDictionary<string, DnsEndPoint> services, int? port = null)
     {
-        var port = FreePort.NextUdp(address);
+        port ??= FreePort.NextUdp(address);
         List<string> arguments =
         [
             "--no-daemon", "--log-facility=-", "--log-queries",
-            $"--listen-address={address}", "--bind-interfaces", $"--port={port.ToString(CultureInfo.InvariantCulture)}",
+            $"--listen-address={address}", "--bind-interfaces", $"--port={port.Value.ToString(CultureInfo.InvariantCulture)}",
             "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null",
         ];
         arguments.AddRange(hosts.Select(h => $"--host-record={h.Key},{h.Value}"));
@@ -50,7 +54,7 @@ internal sealed class DnsServer : IAsyncDisposable
         arguments.AddRange(services.Select(s => $"--srv-host={s.Key},{s.Value.Host},{s.Value.Port.ToString(CultureInfo.InvariantCulture)}"));
 
         var process = ChildProcess.Start(Executable, arguments);
-        var server = new DnsServer(process, address, port);
+        var server = new DnsServer(process, address, port.Value);
         try
         {
             // dnsmasq prints its version line once its sockets are bound; it exits with an error otherwise.

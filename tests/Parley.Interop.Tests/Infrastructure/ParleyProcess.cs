@@ -35,6 +35,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
         DirectTlsPort = FreePort.Next(address, C2sPort);
         S2sPort = FreePort.Next(address, C2sPort, DirectTlsPort);
         ComponentPort = FreePort.Next(address, C2sPort, DirectTlsPort, S2sPort);
+        HttpPort = FreePort.Next(address, C2sPort, DirectTlsPort, S2sPort, ComponentPort);
     }
 
     public string Domain { get; }
@@ -51,6 +52,9 @@ internal sealed class ParleyProcess : IAsyncDisposable
     /// <summary>The external component port (XEP-0114), listened on by <see cref="StartAsync()"/>.</summary>
     public int ComponentPort { get; }
 
+    /// <summary>The plain loopback HTTP port (WebSocket, BOSH, host-meta, uploads), listened on by <see cref="StartAsync()"/>.</summary>
+    public int HttpPort { get; }
+
     /// <summary>The one external component <see cref="StartAsync()"/> declares.</summary>
     public string ComponentDomain => "component." + Domain;
 
@@ -61,12 +65,13 @@ internal sealed class ParleyProcess : IAsyncDisposable
     public string Output => _server?.Output ?? "";
 
     /// <summary>
-    /// Runs <c>parley serve</c> for clients and one external component (no s2s listener, so parallel
-    /// servers do not contend for 5269) and returns once it printed its ready line.
+    /// Runs <c>parley serve</c> for clients, one external component and the HTTP server (no s2s
+    /// listener, so parallel servers do not contend for 5269) and returns once it printed its ready line.
     /// </summary>
     public Task StartAsync() => StartAsync(
         [
             "--s2s-port", "0",
+            "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
             "--component-port", ComponentPort.ToString(CultureInfo.InvariantCulture),
             "--component", $"{ComponentDomain}={ComponentSecret}",
         ]);

@@ -20,6 +20,9 @@ public sealed class ParleyServer : IAsyncLifetime
 
     public int ComponentPort => _process.ComponentPort;
 
+    /// <summary>The plain loopback HTTP port: ws://127.0.0.1:HttpPort/xmpp-websocket.</summary>
+    public int HttpPort => _process.HttpPort;
+
     public string ComponentDomain => _process.ComponentDomain;
 
     public string ComponentSecret => _process.ComponentSecret;

@@ -48,17 +48,26 @@ internal sealed class TestCertificates : IDisposable
     public static TestCertificates SelfSigned(string directory) => new(directory, null);
 
     /// <summary>Writes &lt;domain&gt;.crt and &lt;domain&gt;.key (PKCS#8) for <paramref name="domain"/>.</summary>
-    public CertificateFiles Issue(string domain)
+    /// <param name="serverAuthOnly">
+    /// serverAuth alone, as public CAs issue server certificates since 2026 (Let's Encrypt since
+    /// February), instead of serverAuth and clientAuth.
+    /// </param>
+    /// <param name="xmppAddr">
+    /// False for a DNS-ID alone, as public CAs issue them: ejabberd 23.01 (p1_xmpp 1.6.1,
+    /// xmpp_stream_pkix:get_domains_from_san) crashes its inbound stream on a trusted peer
+    /// certificate whose XmppAddr names a domain.
+    /// </param>
+    public CertificateFiles Issue(string domain, bool serverAuthOnly = false, bool xmppAddr = true)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={domain}", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName(domain);
-        request.CertificateExtensions.Add(WithXmppAddr(names.Build(), domain));
+        request.CertificateExtensions.Add(xmppAddr ? WithXmppAddr(names.Build(), domain) : names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+            serverAuthOnly ? [new Oid("1.3.6.1.5.5.7.3.1")] : [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
 
         var now = DateTimeOffset.UtcNow;

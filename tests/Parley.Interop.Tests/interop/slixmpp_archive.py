@@ -62,7 +62,7 @@ class Device(slixmpp.ClientXMPP):
 
     def on_carbon_sent(self, msg):
         inner = msg["carbon_sent"]
-        emit(client=self.label, event="carbon_sent", body=inner["body"], to=inner["to"].full)
+        emit(client=self.label, event="carbon_sent", body=inner["body"], to=inner["to"].full, stanza_id=inner["stanza_id"]["id"])
         self.sent_carbons.put_nowait(inner)
 
     async def online(self, host, port):

@@ -15,8 +15,9 @@
 //       ("bob_again": roster, initial presence) and must receive LATER, stored while he was
 //       offline (XEP-0160), with its XEP-0203 delay reported.
 //
-// All connect with xmpp://HOST:PORT (STARTTLS required by the client before SASL) and
-// authenticate with SCRAM-SHA-1 only. The caller sets NODE_TLS_REJECT_UNAUTHORIZED=0 for the
+// All connect with xmpp://HOST:PORT (STARTTLS required by the client before SASL), or with the
+// URL in XMPP_SERVICE when set (ws://HOST:PORT/xmpp-websocket: RFC 7395, secure on loopback, no
+// STARTTLS; node 20 needs --experimental-websocket), and authenticate with SCRAM-SHA-1 only. The caller sets NODE_TLS_REJECT_UNAUTHORIZED=0 for the
 // test server's self-signed certificate. Every step is one JSON line on stdout; the last is
 // {"result":"ok"} (exit 0) or {"result":"fail","reason":...} (exit 1).
 import { client, xml } from "@xmpp/client";
@@ -52,13 +53,13 @@ async function start(label, host, port, domain, username, password) {
   const changed = () => waiters.forEach((check) => check());
 
   const xmpp = client({
-    service: `xmpp://${host}:${port}`,
+    service: process.env.XMPP_SERVICE || `xmpp://${host}:${port}`,
     domain,
     username,
     // Authentication is driven here so that SCRAM is used and recorded, never PLAIN.
     credentials: async (authenticate, mechanisms, _fast, entity) => {
       if (!entity.isSecure()) {
-        throw new Error("refusing to authenticate before STARTTLS");
+        throw new Error("refusing to authenticate on an insecure transport");
       }
       if (!mechanisms.includes(MECHANISM)) {
         throw new Error(`${MECHANISM} not offered: ${mechanisms.join(",")}`);

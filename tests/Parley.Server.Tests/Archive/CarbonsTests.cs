@@ -59,7 +59,9 @@ public sealed class CarbonsTests
         await balcony.SendAsync("<message to='mercutio@verona.example' type='chat' id='s2'><body>to another domain</body></message>");
         var sender = await MessagesUntilPongAsync(balcony);
         Assert.Equal("remote-server-not-found", Condition(Assert.Single(sender)));
-        Assert.Single(await MessagesUntilPongAsync(romeo));
+        var received = Assert.Single(await MessagesUntilPongAsync(romeo));
+        // The sender's archive id is the sender's: it rides on the sent copies only.
+        Assert.Null(StanzaId(received, "juliet@localhost"));
 
         var copies = await MessagesUntilPongAsync(phone);
         Assert.Equal(2, copies.Count);
@@ -68,6 +70,11 @@ public sealed class CarbonsTests
         Assert.Equal("juliet@localhost/phone", copies[0].GetAttribute("to"));
         Assert.Equal(("s1", "juliet@localhost/balcony", "romeo@localhost"), (forwarded.GetAttribute("id"), forwarded.GetAttribute("from"), forwarded.GetAttribute("to")));
         Assert.Equal("mercutio@verona.example", Carbon(copies[1]).Message.GetAttribute("to"));
+
+        // Each sent copy carries the stanza-id of the sender's archive (XEP-0359 §4), so the phone
+        // recognises both messages when it pages through the archive.
+        var archived = await QueryAsync(phone);
+        Assert.Equal(archived.Ids, copies.Select(c => StanzaId(Carbon(c).Message, "juliet@localhost")));
 
         // The tablet never enabled carbons.
         Assert.Empty(await MessagesUntilPongAsync(tablet));
@@ -178,6 +185,8 @@ public sealed class CarbonsTests
         Assert.Contains(Namespaces.Mam, accountFeatures);
         Assert.Contains(Namespaces.MamExtended, accountFeatures);
         Assert.Contains(Namespaces.StanzaId, accountFeatures);
+        // XEP-0280 §2: carbons are the server's feature; the account does not answer for them.
+        Assert.DoesNotContain(Namespaces.Carbons, accountFeatures);
     }
 
     [Fact]

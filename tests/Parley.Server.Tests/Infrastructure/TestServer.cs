@@ -50,6 +50,12 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IPEndPoint Component => Endpoint(ListenerEndpoints.Component);
 
+    /// <summary>The plain HTTP listener (Http:Port set by the test).</summary>
+    public IPEndPoint Http => Endpoint(ListenerEndpoints.Http);
+
+    /// <summary>The base URL of the plain HTTP listener: http://127.0.0.1:port.</summary>
+    public Uri HttpUri => new($"http://{Http}");
+
     public static Task<TestServer> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
 
     /// <param name="configureServices">Service overrides, e.g. a failing component to provoke a server fault.</param>

@@ -42,6 +42,7 @@ internal sealed class ArchiveModule(
         map.Feature(Namespaces.StanzaId, Addressed.Server | Addressed.Account);
         map.Message(Addressed.Account | Addressed.Resource, ArchiveIncomingAsync, Order.First);
         map.Outgoing(StanzaKinds.Message, Addressed.Server | Addressed.Account | Addressed.Resource | Addressed.Remote | Addressed.Component, ArchiveOutgoingAsync, Order.First);
+        map.Outgoing(StanzaKinds.Message, Addressed.Remote | Addressed.Component, UnstampOutgoingAsync, Order.Fallback);
         map.Iq("set", "query", Namespaces.Mam, Addressed.Account, QueryAsync);
         map.Iq("get", "query", Namespaces.Mam, Addressed.Account, FormAsync);
         map.Iq("get", "prefs", Namespaces.Mam, Addressed.Account, GetPreferencesAsync);
@@ -49,30 +50,59 @@ internal sealed class ArchiveModule(
         map.Iq("get", "metadata", Namespaces.Mam, Addressed.Account, MetadataAsync);
     }
 
-    /// <summary>Recipient side: into the addressee's archive, stamped with its stanza-id, before delivery.</summary>
+    /// <summary>
+    /// Recipient side: into the addressee's archive, stamped with its stanza-id, before delivery. A
+    /// local sender's own copy is written here too (<see cref="ArchiveOutgoingAsync"/> left its id on
+    /// the message): both rows share one serialization, made once the sender's stamp and any forged
+    /// ids are off and before the addressee's is on, so the stored message names neither archive.
+    /// </summary>
     private async ValueTask<Handling> ArchiveIncomingAsync(StanzaContext context)
     {
         var message = context.Stanza;
+        var senderId = context.From.Kind == OriginKind.LocalSession ? StanzaIds.Take(message, context.From.Account) : null;
         if (!context.From.IsServerItself)
         {
             StanzaIds.StripForged(message, domains);
         }
 
         var account = (context.To ?? context.From.Account).Bare;
-        if (ArchiveRules.IsArchived(message)
-            && await ShouldArchiveAsync(account, context.From.Jid, context.CancellationToken).ConfigureAwait(false))
+        if (context.From.IsServerItself && StanzaIds.IsStampedBy(message, account))
+        {
+            // Delivered again by the server (XEP-0198: unacknowledged when its session ended): archived when it first came.
+            return Handling.Continue;
+        }
+
+        var archived = ArchiveRules.IsArchived(message)
+            && await ShouldArchiveAsync(account, context.From.Jid, context.CancellationToken).ConfigureAwait(false);
+        if (senderId is null && !archived)
+        {
+            return Handling.Continue;
+        }
+
+        var stanza = StoredXml.Write(message);
+        var now = time.GetUtcNow();
+        if (senderId is { } sent)
+        {
+            await writer.EnqueueAsync(new ArchivedMessage(sent, context.From.Account, context.To!, now, stanza), context.CancellationToken).ConfigureAwait(false);
+        }
+
+        if (archived)
         {
             var id = ids.Next();
             StanzaIds.Stamp(message, id, account);
-            await writer.EnqueueAsync(new ArchivedMessage(id, account, context.From.Jid, time.GetUtcNow(), StoredXml.Write(message)), context.CancellationToken).ConfigureAwait(false);
+            await writer.EnqueueAsync(new ArchivedMessage(id, account, context.From.Jid, now, stanza), context.CancellationToken).ConfigureAwait(false);
         }
 
         return Handling.Continue;
     }
 
     /// <summary>
-    /// Sender side: into the sender's archive. A message to the sender's own account is archived once,
-    /// on the recipient side; one to a hosted domain itself is for the server, not a conversation.
+    /// Sender side: into the sender's archive. The message carries the sender's stanza-id from here on,
+    /// so the sent carbons (XEP-0280 §7) name the id the sender's other devices find in the archive. To
+    /// another domain or a component the row is written now and the stamp comes off again before the
+    /// message leaves (<see cref="UnstampOutgoingAsync"/>); to a local account the recipient side takes
+    /// the stamp off and writes this row with the recipient's. A message to the sender's own account is
+    /// archived once, on the recipient side; one to a hosted domain itself is for the server, not a conversation.
     /// </summary>
     private async ValueTask<Handling> ArchiveOutgoingAsync(StanzaContext context)
     {
@@ -85,11 +115,33 @@ internal sealed class ArchiveModule(
             && ArchiveRules.IsArchived(message)
             && await ShouldArchiveAsync(account, to, context.CancellationToken).ConfigureAwait(false))
         {
-            await writer.EnqueueAsync(new ArchivedMessage(ids.Next(), account, to, time.GetUtcNow(), StoredXml.Write(message)), context.CancellationToken).ConfigureAwait(false);
+            var id = ids.Next();
+            if (!IsLocalAccount(context.Addressed))
+            {
+                await writer.EnqueueAsync(new ArchivedMessage(id, account, to, time.GetUtcNow(), StoredXml.Write(message)), context.CancellationToken).ConfigureAwait(false);
+            }
+
+            StanzaIds.Stamp(message, id, account);
         }
 
         return Handling.Continue;
     }
+
+    /// <summary>
+    /// Last on the sender side, after the sent carbons: the sender's archive id is the sender's business,
+    /// so it does not travel to another domain or a component.
+    /// </summary>
+    private ValueTask<Handling> UnstampOutgoingAsync(StanzaContext context)
+    {
+        if (!IsLocalAccount(context.Addressed))
+        {
+            StanzaIds.Take(context.Stanza, context.From.Account);
+        }
+
+        return ValueTask.FromResult(Handling.Continue);
+    }
+
+    private static bool IsLocalAccount(Addressed addressed) => addressed is Addressed.Account or Addressed.Resource;
 
     /// <summary>XEP-0313 §6: the account's lists, then its default; "roster" asks the roster.</summary>
     private async ValueTask<bool> ShouldArchiveAsync(Jid account, Jid contact, CancellationToken cancellationToken)
@@ -160,7 +212,15 @@ internal sealed class ArchiveModule(
         var forwarded = result.AddElement("forwarded", Namespaces.Forward);
         forwarded.AddElement("delay", Namespaces.Delay)
             .SetAttribute("stamp", item.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        forwarded.Add(StoredXml.Read(item.Stanza));
+        var stored = StoredXml.Read(item.Stanza);
+        if (StanzaIds.Find(stored, session.Account) is null)
+        {
+            // XEP-0359 §4 / XEP-0313 §5.2: the archive's id is the stanza-id by the account; the stored
+            // message names no archive (one serialization serves both of a local conversation's rows).
+            StanzaIds.Stamp(stored, item.Id, session.Account);
+        }
+
+        forwarded.Add(stored);
         return message;
     }
 

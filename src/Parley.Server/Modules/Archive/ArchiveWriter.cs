@@ -9,12 +9,16 @@ namespace Parley.Server.Modules.Archive;
 
 /// <summary>
 /// Writes archived messages off the delivery path: the module queues each one (bounded by
-/// Archive:WriteQueueLength; a full queue makes delivery wait, it never drops) and one loop writes
-/// what is queued in transactions of up to Archive:WriteBatchSize. A query first waits until every
-/// message queued before it is committed (<see cref="WhenWrittenAsync"/>), so what a client can
-/// see in the archive is durable, and a client that saw a message finds it by querying. A crash
-/// loses what was queued and not yet committed: at most the batch being written and the queue
-/// behind it (docs/operations.md). Stopping the host writes everything queued first.
+/// Archive:WriteQueueLength) and one loop writes what is queued in transactions of up to
+/// Archive:WriteBatchSize, at most one every Archive:WriteIntervalMilliseconds, so a busy server
+/// pays one transaction (and one sync to disk) per interval instead of one per message, and the
+/// delivery path never wakes the writer per message. The queue's policy when full: delivery waits
+/// for the writer (back-pressure on the senders' read loops); nothing is dropped. A query first waits
+/// until every message queued before it is committed (<see cref="WhenWrittenAsync"/>, which also cuts
+/// the interval short), so what a client can see in the archive is durable, and a client that saw a
+/// message finds it by querying. A crash loses what was queued and not yet committed: at most the
+/// batch being written and the queue behind it (docs/operations.md). Stopping the host writes
+/// everything queued first.
 /// </summary>
 internal sealed class ArchiveWriter(IArchiveStore store, ArchiveIds ids, IOptions<ParleyOptions> options, ILogger<ArchiveWriter> logger)
     : IHostedLifecycleService
@@ -29,6 +33,11 @@ internal sealed class ArchiveWriter(IArchiveStore store, ArchiveIds ids, IOption
     });
 
     private readonly int _batchSize = options.Value.Archive.WriteBatchSize;
+
+    private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(options.Value.Archive.WriteIntervalMilliseconds);
+
+    /// <summary>Released by a query waiting for the writer: write now instead of at the end of the interval.</summary>
+    private readonly SemaphoreSlim _flushNow = new(0);
 
     /// <summary>Messages queued and not yet committed (or given up).</summary>
     private long _pending;
@@ -52,6 +61,7 @@ internal sealed class ArchiveWriter(IArchiveStore store, ArchiveIds ids, IOption
 
         var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(barrier, cancellationToken).ConfigureAwait(false);
+        _flushNow.Release();
         await barrier.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -73,6 +83,7 @@ internal sealed class ArchiveWriter(IArchiveStore store, ArchiveIds ids, IOption
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        _flushNow.Release();
         return _loop.WaitAsync(cancellationToken);
     }
 
@@ -98,7 +109,13 @@ internal sealed class ArchiveWriter(IArchiveStore store, ArchiveIds ids, IOption
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // Whatever queued up while the last batch was written becomes the next one.
+            if (reader.Count < _batchSize)
+            {
+                // Let a batch gather, unless a query waits for it or the host stops.
+                await _flushNow.WaitAsync(_interval).ConfigureAwait(false);
+            }
+
+            // Whatever queued up meanwhile becomes the batch.
             while (batch.Count < _batchSize && reader.TryRead(out var item))
             {
                 if (item is TaskCompletionSource barrier)

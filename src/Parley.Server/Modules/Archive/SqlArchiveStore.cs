@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using Npgsql;
+using NpgsqlTypes;
 using Parley.Server.Storage;
 using Parley.Xmpp.Addressing;
 
@@ -15,32 +17,20 @@ internal sealed class SqlArchiveStore(SqlDatabase database) : IArchiveStore
 {
     private const string Columns = "id, with_bare, with_resource, received_at, stanza";
 
+    /// <summary>Accounts per look-up of <see cref="LiveAccountsAsync"/>: well below every engine's parameter limit.</summary>
+    private const int AccountsPerLookup = 500;
+
     public async Task AppendAsync(IReadOnlyList<ArchivedMessage> messages, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // The account may have been removed while its messages waited: they go with it. A batch
-        // written again after a failure that did commit finds its ids taken and changes nothing.
-        await using var insert = connection.CreateCommand(transaction, """
-            INSERT INTO archive_messages (id, jid, with_bare, with_resource, received_at, stanza)
-            SELECT @id, @jid, @with_bare, @with_resource, @received_at, @stanza
-            WHERE EXISTS (SELECT 1 FROM accounts WHERE jid = @jid)
-            ON CONFLICT (id) DO NOTHING
-            """);
-        foreach (var name in (string[])["@id", "@jid", "@with_bare", "@with_resource", "@received_at", "@stanza"])
+        if (connection is NpgsqlConnection npgsql)
         {
-            insert.AddParameter(name, null);
+            await CopyAsync(npgsql, messages, cancellationToken).ConfigureAwait(false);
         }
-
-        foreach (var message in messages)
+        else
         {
-            insert.Parameters[0].Value = message.Id;
-            insert.Parameters[1].Value = Key(message.Account);
-            insert.Parameters[2].Value = message.With.Bare.ToString();
-            insert.Parameters[3].Value = message.With.Resource ?? "";
-            insert.Parameters[4].Value = message.ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-            insert.Parameters[5].Value = message.Stanza;
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await InsertAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -194,6 +184,120 @@ internal sealed class SqlArchiveStore(SqlDatabase database) : IArchiveStore
         upsert.AddParameter("@always", string.Join('\n', preferences.Always.Select(j => j.ToString()).Order(StringComparer.Ordinal)));
         upsert.AddParameter("@never", string.Join('\n', preferences.Never.Select(j => j.ToString()).Order(StringComparer.Ordinal)));
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SQLite: one prepared single-row INSERT run for every row of the batch, inside its one
+    /// transaction. Measured against multi-row INSERTs of 10 to 200 rows, this costs about half the CPU
+    /// per row with Microsoft.Data.Sqlite, which binds each parameter by name (a linear search per
+    /// parameter) on every execution. An account removed while its messages waited is filtered out
+    /// once per batch (<see cref="LiveAccountsAsync"/>) under the write lock BEGIN IMMEDIATE holds,
+    /// not per row. A batch written again after a failure that did commit finds its ids taken and
+    /// changes nothing.
+    /// </summary>
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ArchivedMessage> messages, CancellationToken cancellationToken)
+    {
+        var live = await LiveAccountsAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+        await using var insert = connection.CreateCommand(transaction, """
+            INSERT INTO archive_messages (id, jid, with_bare, with_resource, received_at, stanza)
+            VALUES (@id, @jid, @with_bare, @with_resource, @received_at, @stanza)
+            ON CONFLICT (id) DO NOTHING
+            """);
+        foreach (var name in (string[])["@id", "@jid", "@with_bare", "@with_resource", "@received_at", "@stanza"])
+        {
+            insert.AddParameter(name, null);
+        }
+
+        var stamps = new ReceivedAtText();
+        foreach (var message in messages)
+        {
+            var account = Key(message.Account);
+            if (!live.Contains(account))
+            {
+                continue;
+            }
+
+            insert.Parameters[0].Value = message.Id;
+            insert.Parameters[1].Value = account;
+            insert.Parameters[2].Value = message.With.Bare.ToString();
+            insert.Parameters[3].Value = message.With.Resource ?? "";
+            insert.Parameters[4].Value = stamps.Of(message.ReceivedAt);
+            insert.Parameters[5].Value = message.Stanza;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the batch goes in with one binary COPY into a temporary table, then one INSERT ...
+    /// SELECT moves it over, joined to the accounts (an account removed while its messages waited
+    /// takes them with it) and skipping ids already there (a batch written again after a failure that
+    /// did commit). COPY cannot skip either on its own, which is why it does not target the table.
+    /// </summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<ArchivedMessage> messages, CancellationToken cancellationToken)
+    {
+        await using (var staging = connection.CreateCommand())
+        {
+            staging.CommandText = "CREATE TEMPORARY TABLE IF NOT EXISTS archive_incoming (LIKE archive_messages) ON COMMIT DELETE ROWS";
+            await staging.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var stamps = new ReceivedAtText();
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY archive_incoming (id, jid, with_bare, with_resource, received_at, stanza) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var message in messages)
+            {
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(message.Id, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(Key(message.Account), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(message.With.Bare.ToString(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(message.With.Resource ?? "", NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(stamps.Of(message.ReceivedAt), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(message.Stanza, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var move = connection.CreateCommand();
+        move.CommandText = """
+            INSERT INTO archive_messages (id, jid, with_bare, with_resource, received_at, stanza)
+            SELECT i.id, i.jid, i.with_bare, i.with_resource, i.received_at, i.stanza
+            FROM archive_incoming i JOIN accounts a ON a.jid = i.jid
+            ON CONFLICT (id) DO NOTHING
+            """;
+        await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The accounts among the batch's that still exist, one query per chunk of distinct accounts.</summary>
+    private static async Task<HashSet<string>> LiveAccountsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ArchivedMessage> messages, CancellationToken cancellationToken)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            named.Add(Key(message.Account));
+        }
+
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in named.Chunk(AccountsPerLookup))
+        {
+            await using var select = connection.CreateCommand(transaction, "");
+            var names = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names[i] = "@a" + i.ToString(CultureInfo.InvariantCulture);
+                select.AddParameter(names[i], chunk[i]);
+            }
+
+            select.CommandText = "SELECT jid FROM accounts WHERE jid IN (" + string.Join(", ", names) + ")";
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                live.Add(reader.GetString(0));
+            }
+        }
+
+        return live;
     }
 
     /// <summary>The accounts table's key: the prepared bare JID.</summary>

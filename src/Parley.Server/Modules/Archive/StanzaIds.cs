@@ -16,23 +16,63 @@ internal static class StanzaIds
 {
     public static void StripForged(Element message, HostedDomains domains)
     {
-        List<Element>? forged = null;
-        foreach (var child in message.Children())
+        // By index, backwards: no iterator on the delivery path, and removing keeps the rest in place.
+        var nodes = message.Nodes;
+        for (var i = nodes.Count - 1; i >= 0; i--)
         {
-            if (child.Is("stanza-id", Namespaces.StanzaId)
+            if (nodes[i] is Element child && child.Is("stanza-id", Namespaces.StanzaId)
                 && (!Jid.TryParse(child.GetAttribute("by"), out var by) || domains.Contains(by.Domain)))
             {
-                (forged ??= []).Add(child);
+                message.Remove(child);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes the stanza-id <paramref name="by"/> stamped and returns its id, or null when there is
+    /// none: the sender side's own stamp (<see cref="ArchiveModule"/>), taken off before the message
+    /// meets anyone but the sender's resources.
+    /// </summary>
+    public static long? Take(Element message, Jid by)
+    {
+        var stamp = Find(message, by);
+        if (stamp is null)
+        {
+            return null;
+        }
+
+        message.Remove(stamp);
+        return ArchiveIds.TryParse(stamp.GetAttribute("id"), out var id) ? id : null;
+    }
+
+    /// <summary>The stanza-id <paramref name="by"/> stamped, or null.</summary>
+    public static Element? Find(Element message, Jid by)
+    {
+        var nodes = message.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i] is Element child && child.Is("stanza-id", Namespaces.StanzaId)
+                && Jid.TryParse(child.GetAttribute("by"), out var stamper) && stamper.Equals(by))
+            {
+                return child;
             }
         }
 
-        if (forged is not null)
+        return null;
+    }
+
+    /// <summary>True when this server's archive of <paramref name="account"/> stamped the message already.</summary>
+    public static bool IsStampedBy(Element message, Jid account)
+    {
+        foreach (var child in message.Children())
         {
-            foreach (var element in forged)
+            if (child.Is("stanza-id", Namespaces.StanzaId) && child.GetAttribute("by") == account.ToString())
             {
-                message.Remove(element);
+                return true;
             }
         }
+
+        return false;
     }
 
     public static void Stamp(Element message, long id, Jid by) =>

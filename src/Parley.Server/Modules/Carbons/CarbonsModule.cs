@@ -60,7 +60,8 @@ internal sealed class CarbonsModule(ISessionDirectory sessions, StanzaDelivery d
     private async ValueTask<Handling> CopyReceivedAsync(StanzaContext context)
     {
         var account = (context.To ?? context.From.Account).Bare;
-        if (context.From.Account.Equals(account) || !CarbonsRules.IsEligible(context.Stanza))
+        // What the server itself delivers again (XEP-0198: unacknowledged when a session ended) was copied when it first came.
+        if (context.From.IsServerItself || context.From.Account.Equals(account) || !CarbonsRules.IsEligible(context.Stanza))
         {
             return Handling.Continue;
         }
