@@ -1,8 +1,8 @@
-using Parley.Server.Connections;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Parley.Server.Connections;
 using Parley.Server.Hosting;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Ping;
