@@ -13,6 +13,8 @@
 #   - Debian's postgresql, whose initdb/pg_ctl the storage tests use to run a throwaway server of
 #     their own on a free loopback port (tests/Parley.Server.Tests/Storage/PostgresServer.cs); the
 #     package's own cluster is never started or used.
+#   - Debian's systemd, for `systemd-analyze verify` of dist/parley.service (DistributionFilesTests);
+#     nothing is started with it.
 # Steps already satisfied are skipped so that a second run is fast.
 set -euo pipefail
 
@@ -28,7 +30,7 @@ fi
 
 # Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
 missing=()
-for package in python3-slixmpp python3-aioxmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql; do
+for package in python3-slixmpp python3-aioxmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql systemd; do
     if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi

@@ -9,8 +9,9 @@ using Parley.Server.Storage;
 namespace Parley.Cli.Commands;
 
 /// <summary>
-/// `parley serve`: runs the server until SIGINT/SIGTERM. Standard output gets one line per
-/// listening endpoint and then exactly "Parley is ready"; logs go to standard error.
+/// `parley serve`: runs the server until SIGINT/SIGTERM; SIGHUP reloads the TLS certificates.
+/// Standard output gets one line per listening endpoint and then exactly "Parley is ready"; logs go
+/// to standard error.
 /// </summary>
 internal static class ServeCommand
 {
@@ -26,6 +27,8 @@ internal static class ServeCommand
           --c2s-tls-port N       client port with direct TLS (C2sTlsPort; default 5223; 0 disables)
           --bind ADDR            listen on this IP address only (Bind; repeatable; default all)
           --allow-plaintext-auth permit authentication without TLS (AllowPlaintextAuth; tests only)
+          --log-format text|json the console log: lines with ISO 8601 timestamps, or one JSON
+                                 object per line for log shippers (LogFormat; default text)
           --s2s-port N           server-to-server port (S2s:Port; default 5269; 0 disables)
           --s2s-route DOMAIN=HOST:PORT
                                  reach DOMAIN at HOST:PORT without DNS (S2s:Routes:DOMAIN; repeatable)
@@ -46,6 +49,7 @@ internal static class ServeCommand
         ("--c2s-tls-port", OptionKind.Value),
         ("--bind", OptionKind.List),
         ("--allow-plaintext-auth", OptionKind.Flag),
+        ("--log-format", OptionKind.Value),
         ("--s2s-port", OptionKind.Value),
         ("--s2s-route", OptionKind.List),
         ("--s2s-cert-policy", OptionKind.Value),
@@ -70,6 +74,13 @@ internal static class ServeCommand
         // A signal stops the host gracefully (connections drained) instead of killing the process.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // SIGHUP (systemctl reload) re-reads the certificates from disk; other settings need a restart (docs/operations.md).
+        var certificates = host.Services.GetRequiredService<CertificateProvider>();
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            certificates.Reload();
+        });
 
         // The database first, outside the host: an unusable one (unreachable, credentials refused,
         // schema too new) is then one line from Cli. The host's own start finds the schema current.
@@ -130,6 +141,11 @@ internal static class ServeCommand
         if (arguments.Has("--allow-plaintext-auth"))
         {
             overrides[nameof(ParleyOptions.AllowPlaintextAuth)] = "true";
+        }
+
+        if (arguments.Value("--log-format") is { } format)
+        {
+            overrides[nameof(ParleyOptions.LogFormat)] = format;
         }
 
         if (arguments.Integer("--http-port") is { } httpPort)

@@ -105,6 +105,13 @@ internal sealed partial class XmppConnection
             {
                 await AwaitPeerCloseAsync(timeout.Token).ConfigureAwait(false);
             }
+
+            if (_tls is not null)
+            {
+                // RFC 6120 §4.4 / RFC 8446 §6.1: close TLS with close_notify before the TCP close, else
+                // the peer's TLS library reports a truncation ("unexpected eof") instead of a clean end.
+                await _tls.ShutdownAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (IsConnectionLoss(e))
         {

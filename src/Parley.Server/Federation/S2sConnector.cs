@@ -7,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
+using Parley.Server.Routing;
+using Parley.Server.Sessions;
 using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
@@ -305,21 +307,27 @@ internal sealed class S2sConnector(FederationServices services, ConnectionServic
     }
 
     /// <summary>
-    /// RFC 6120 §10.4.3: a stanza that cannot leave is answered to its local sender; never an
-    /// error (§8.3.1) or an IQ result, and never presence, which is dropped silently as the router
-    /// drops presence nobody can take (RFC 6121 §8.5.1: nothing reveals more than necessary).
+    /// RFC 6120 §10.4.3: a stanza that cannot leave is answered to its local sender, presence
+    /// included (<see cref="Routing.Unhandled.AnswersUnreachable"/>); never an error (§8.3.1) or an IQ result.
     /// </summary>
     public void Bounce(Element stanza, StanzaErrorCondition condition)
     {
-        if (!Routing.Unhandled.Answers(stanza) || !Jid.TryParse(stanza.GetAttribute("from"), out var sender) || !services.Domains.Contains(sender.Domain))
+        if (!Routing.Unhandled.AnswersUnreachable(stanza) || !Jid.TryParse(stanza.GetAttribute("from"), out var sender) || !services.Domains.Contains(sender.Domain))
         {
             return;
         }
 
-        // Messages and IQs from clients carry the sender's full JID (the router stamps it).
-        if (sender.Resource is not null)
+        // Through the one delivery path, as the server answering for the sender's domain, so the
+        // sender's filters (blocking) and its sessions' outbound filters apply as to any stanza.
+        // Resolved at run time: the delivery path reaches federation through the remote router.
+        // Only a client's stanzas are answered (the router stamps their full JID); what the server
+        // sent for an account (subscription bookkeeping) has no one waiting for the answer.
+        if (sender.Resource is null)
         {
-            services.Sessions.Find(sender)?.Send(Stanza.ErrorReply(stanza, StanzaError.Of(condition)));
+            return;
         }
+
+        var error = Stanza.ErrorReply(stanza, StanzaError.Of(condition));
+        _ = provider.GetRequiredService<StanzaDelivery>().SendAsync(Origin.ServerOf(sender), error, sender, _stopping.Token).AsTask();
     }
 }

@@ -76,7 +76,7 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
         {
             local = _services.Domains.Default;
         }
-        else if (!_services.Domains.TryMatch(to, out local))
+        else if (!_services.Domains.TryMatchServed(to, out local))
         {
             throw new StreamErrorException(StreamErrorCondition.HostUnknown);
         }
@@ -287,9 +287,9 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
         var (remote, local) = Addresses(request);
         RequireTlsFor(remote);
         var pair = new DomainPair(local, remote);
-        if (!_services.Domains.Contains(local))
+        if (!_services.Domains.Serves(local))
         {
-            // XEP-0220 §2.4: the receiving server does not host 'to'.
+            // XEP-0220 §2.4: the receiving server does not host 'to' (a user domain or a component's).
             connection.Send(DialbackError("result", local, remote, null, StanzaErrorType.Cancel, StanzaErrorCondition.ItemNotFound));
             return;
         }
@@ -437,8 +437,9 @@ internal sealed class S2sInboundRole(S2sConnectionHandler handler, XmppConnectio
             throw new StreamErrorException(StreamErrorCondition.ImproperAddressing);
         }
 
-        if (!_services.Domains.Contains(to.Domain))
+        if (!_services.Domains.Serves(to.Domain))
         {
+            // A component domain is served too: the router hands its stanzas to the component.
             throw new StreamErrorException(StreamErrorCondition.HostUnknown);
         }
 

@@ -14,8 +14,9 @@ namespace Parley.Server.Hosting;
 /// PKCS#12 or PEM), or else a self-signed one made on first start in
 /// &lt;DataDirectory&gt;/certificate.pfx and reused until it nears expiry or no longer names every
 /// configured domain. A hosted domain may have its own (Tls:Domains:&lt;domain&gt;), chosen by the name
-/// a peer asks for (SNI, or the stream header's `to`). All are loaded together, once; each has its
-/// private key and works for SslStream server authentication.
+/// a peer asks for (SNI, or the stream header's `to`). All are loaded together, on first use and
+/// again on <see cref="Reload"/> (SIGHUP: a certificate renewed on disk is used by the next
+/// handshake, no restart); each has its private key and works for SslStream server authentication.
 /// </summary>
 internal sealed class CertificateProvider : IDisposable
 {
@@ -38,21 +39,21 @@ internal sealed class CertificateProvider : IDisposable
     private readonly ParleyOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CertificateProvider> _logger;
-    private readonly Lazy<Loaded> _loaded;
+    private readonly Lock _gate = new();
+    private volatile Loaded? _loaded;
 
     public CertificateProvider(IOptions<ParleyOptions> options, TimeProvider time, ILogger<CertificateProvider> logger)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _loaded = new Lazy<Loaded>(LoadAll, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Where a generated certificate is kept.</summary>
     public string GeneratedPath => Path.Combine(_options.DataDirectory, GeneratedFileName);
 
     /// <summary>The default certificate with its private key; every certificate is loaded (or generated) on first call.</summary>
-    public X509Certificate2 GetCertificate() => _loaded.Value.Default;
+    public X509Certificate2 GetCertificate() => Current.Default;
 
     /// <summary>
     /// The certificate for <paramref name="domain"/> (an SNI host name or a stream's `to`, in any
@@ -66,22 +67,83 @@ internal sealed class CertificateProvider : IDisposable
     {
         // RFC 7622 §3.2: SNI carries A-labels (RFC 6066 §3), configuration holds prepared U-labels.
         certificate = null;
-        var byDomain = _loaded.Value.ByDomain;
+        var byDomain = Current.ByDomain;
         return byDomain.Count != 0
             && Xmpp.Addressing.Precis.TryPrepareDomain(domain, out var prepared)
             && byDomain.TryGetValue(prepared, out certificate);
     }
 
+    /// <summary>
+    /// Loads every certificate again from the configured files (or the generated one) and uses them
+    /// for the handshakes that start from now on, logging each one that changed. When one cannot be
+    /// loaded, nothing changes and the reason is logged: a broken renewal never takes TLS down.
+    /// The certificates replaced are left to the collector, not disposed: handshakes in progress
+    /// may still hold them.
+    /// </summary>
+    /// <returns>Whether the certificates were reloaded.</returns>
+    public bool Reload()
+    {
+        lock (_gate)
+        {
+            Loaded fresh;
+            try
+            {
+                fresh = LoadAll();
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                Log.CertificateReloadFailed(_logger, exception.Message);
+                return false;
+            }
+
+            var before = _loaded;
+            _loaded = fresh;
+            Log.CertificatesReloaded(_logger, Changes(before, fresh));
+            return true;
+        }
+    }
+
     public void Dispose()
     {
-        if (_loaded.IsValueCreated)
+        if (_loaded is { } loaded)
         {
-            _loaded.Value.Default.Dispose();
-            foreach (var certificate in _loaded.Value.ByDomain.Values)
+            loaded.Default.Dispose();
+            foreach (var certificate in loaded.ByDomain.Values)
             {
                 certificate.Dispose();
             }
         }
+    }
+
+    private Loaded Current
+    {
+        get
+        {
+            if (_loaded is { } loaded)
+            {
+                return loaded;
+            }
+
+            lock (_gate)
+            {
+                return _loaded ??= LoadAll();
+            }
+        }
+    }
+
+    /// <summary>"default: A -> B; example.org: unchanged" for the reload's log line.</summary>
+    private static string Changes(Loaded? before, Loaded after)
+    {
+        static string Change(X509Certificate2? old, X509Certificate2 now) =>
+            old is null ? now.Thumbprint : old.Thumbprint == now.Thumbprint ? "unchanged" : old.Thumbprint + " -> " + now.Thumbprint;
+
+        var changes = new List<string> { "default: " + Change(before?.Default, after.Default) };
+        foreach (var (domain, certificate) in after.ByDomain.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            changes.Add(domain + ": " + Change(before?.ByDomain.GetValueOrDefault(domain), certificate));
+        }
+
+        return string.Join("; ", changes);
     }
 
     private Loaded LoadAll()

@@ -46,7 +46,7 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
 
             var failure = string.Equals(segments[0], ModuleRegistration.Section, StringComparison.OrdinalIgnoreCase)
                 ? CheckModule(segments)
-                : Check(typeof(ParleyOptions), segments, 0);
+                : Check(typeof(ParleyOptions), segments, 0, value.Length == 0);
             if (failure is not null)
             {
                 unknown.Add(failure);
@@ -68,7 +68,7 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
         var module = ServerModules.All.FirstOrDefault(m => string.Equals(m.Name, segments[1], StringComparison.OrdinalIgnoreCase));
         if (module is not null)
         {
-            return Check(module.OptionsType, segments, 2);
+            return Check(module.OptionsType, segments, 2, empty: false);
         }
 
         var given = segments[1].ToLowerInvariant();
@@ -77,12 +77,13 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
     }
 
     /// <summary>Null when <paramref name="segments"/> from <paramref name="index"/> bind to a value of <paramref name="type"/>; else the message.</summary>
-    private static string? Check(Type type, string[] segments, int index)
+    /// <param name="empty">The value is empty: what a JSON file's empty list or object (`"Bind": []`) reads as.</param>
+    private static string? Check(Type type, string[] segments, int index, bool empty)
     {
         if (index == segments.Length)
         {
             // A value given to a section ("Limits": 5) binds to nothing; a scalar is complete here.
-            return IsScalar(type) ? null : $"'{Path(segments, index)}' is a section, not a value; set its keys ({string.Join(", ", Properties(type).Select(p => Path(segments, index) + ":" + p.Name).Take(3))}...)";
+            return IsScalar(type) || empty ? null : $"'{Path(segments, index)}' is a section, not a value; set its keys ({string.Join(", ", Properties(type).Select(p => Path(segments, index) + ":" + p.Name).Take(3))}...)";
         }
 
         if (IsScalar(type))
@@ -93,19 +94,19 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
         if (ElementOfList(type) is { } element)
         {
             return int.TryParse(segments[index], out var position) && position >= 0
-                ? Check(element, segments, index + 1)
+                ? Check(element, segments, index + 1, empty)
                 : $"unknown configuration key '{string.Join(':', segments)}': '{Path(segments, index)}' is a list, keyed 0, 1, 2...";
         }
 
         if (ValueOfDictionary(type) is { } value)
         {
-            return Check(value, segments, index + 1);
+            return Check(value, segments, index + 1, empty);
         }
 
         var property = Properties(type).FirstOrDefault(p => string.Equals(p.Name, segments[index], StringComparison.OrdinalIgnoreCase));
         if (property is not null)
         {
-            return Check(property.PropertyType, segments, index + 1);
+            return Check(property.PropertyType, segments, index + 1, empty);
         }
 
         var prefix = index == 0 ? "" : Path(segments, index) + ":";

@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 692, Level = LogLevel.Warning, Message = "The generated certificate {Path} cannot be read; making a new one")]
     public static partial void GeneratedCertificateUnreadable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 693, Level = LogLevel.Information, Message = "Reloaded the TLS certificates (SIGHUP): {Changes}")]
+    public static partial void CertificatesReloaded(ILogger logger, string changes);
+
+    [LoggerMessage(EventId = 694, Level = LogLevel.Error, Message = "Could not reload the TLS certificates (SIGHUP); still using the previous ones: {Reason}")]
+    public static partial void CertificateReloadFailed(ILogger logger, string reason);
 }

@@ -172,7 +172,13 @@ public sealed class LimitOptions
     /// <summary>Of those, requests pending from any one remote domain; one more is refused the same way. Default 10.</summary>
     public int MaxPendingSubscriptionsPerDomain { get; set; } = 10;
 
-    /// <summary>UTF-8 bytes of a pending request's status text kept and redelivered at login; the rest is cut. Default 1024.</summary>
+    /// <summary>
+    /// UTF-8 bytes of a pending subscription request's stanza kept and redelivered at login (RFC 6121
+    /// §3.1.3: the whole stanza, extensions included); a larger one is kept as its status text alone. Default 8192.
+    /// </summary>
+    public int MaxSubscriptionRequestBytes { get; set; } = 8192;
+
+    /// <summary>UTF-8 bytes of the status text kept of a request larger than MaxSubscriptionRequestBytes; the rest is cut. Default 1024.</summary>
     public int MaxSubscriptionStatusBytes { get; set; } = 1024;
 
     // Hardening (issue #5): what one peer may cost the server. docs/security.md lists each with its test.

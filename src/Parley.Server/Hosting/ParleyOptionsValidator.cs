@@ -72,6 +72,7 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Limits:MaxPendingSubscriptions", options.Limits.MaxPendingSubscriptions, failures);
         ValidatePositive("Limits:MaxPendingSubscriptionsPerDomain", options.Limits.MaxPendingSubscriptionsPerDomain, failures);
         ValidatePositive("Limits:MaxSubscriptionStatusBytes", options.Limits.MaxSubscriptionStatusBytes, failures);
+        ValidatePositive("Limits:MaxSubscriptionRequestBytes", options.Limits.MaxSubscriptionRequestBytes, failures);
         ValidateHardening(options.Limits, failures);
         ValidateArchive(options.Archive, failures);
         ValidatePositive("Pep:MaxItemBytes", options.Pep.MaxItemBytes, failures);

@@ -7,6 +7,7 @@ using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.Disco;
+using Parley.Server.Modules.LastActivity;
 using Parley.Server.Modules.Messages;
 using Parley.Server.Modules.Muc;
 using Parley.Server.Modules.Offline;
@@ -18,6 +19,7 @@ using Parley.Server.Modules.Register;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
 using Parley.Server.Modules.StreamManagement;
+using Parley.Server.Modules.Time;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
 using Parley.Server.Routing;
@@ -37,6 +39,8 @@ internal static class ServerModules
         ModuleRegistration.For<DiscoModule>("Disco"),
         ModuleRegistration.For<PingModule>("Ping"),
         ModuleRegistration.For<SessionModule>("Session"),
+        // Records a logout before the unavailable presence goes out (SessionClosed handlers run in this order).
+        ModuleRegistration.For<LastActivityModule>("LastActivity"),
         ModuleRegistration.For<PresenceModule>("Presence"),
         ModuleRegistration.For<RosterModule>("Roster"),
         // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).
@@ -50,6 +54,7 @@ internal static class ServerModules
         ModuleRegistration.For<PrivateStorageModule>("PrivateStorage", static services => services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>()),
         ModuleRegistration.For<PepModule>("Pep", AddPep),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
+        ModuleRegistration.For<EntityTimeModule>("Time"),
         ModuleRegistration.For<VersionModule>("Version", enabledByDefault: static options => options.AdvertiseVersion),
         ModuleRegistration.For<RegisterModule>("Register", enabledByDefault: static options => options.AllowRegistration),
     ];

@@ -58,8 +58,21 @@ internal sealed class HostedDomains
         : _components.TryGetValue(preparedDomain, out var component) ? component.Kind
         : null;
 
+    /// <summary>
+    /// Whether other servers may address the domain here: a user domain or a component domain
+    /// (a component's JIDs are reachable over federation like a user's, XEP-0114 §1).
+    /// </summary>
+    public bool Serves(string preparedDomain) => KindOf(preparedDomain) is not null;
+
+    /// <summary>Prepares a domain from a server-to-server stream header 'to' and checks this server <see cref="Serves"/> it.</summary>
+    public bool TryMatchServed(string? domain, out string prepared) =>
+        TryPrepare(domain, out prepared) && Serves(prepared);
+
     /// <summary>Prepares a domain from a stream header 'to' and checks it is a hosted user domain.</summary>
-    public bool TryMatch(string? domain, out string prepared)
+    public bool TryMatch(string? domain, out string prepared) =>
+        TryPrepare(domain, out prepared) && _domains.Contains(prepared);
+
+    private static bool TryPrepare(string? domain, out string prepared)
     {
         prepared = "";
         if (domain is null || !Jid.TryParse(domain, out var jid) || jid.Local is not null || jid.Resource is not null)
@@ -68,6 +81,6 @@ internal sealed class HostedDomains
         }
 
         prepared = jid.Domain;
-        return _domains.Contains(prepared);
+        return true;
     }
 }

@@ -179,10 +179,10 @@ internal sealed class StanzaDelivery(
             stanza = stanza.Clone().SetAttribute("to", to.ToString());
         }
 
-        if (!remote.TrySend(stanza, from, to) && bounceTo is not null)
+        if (!remote.TrySend(stanza, from, to) && bounceTo is not null && Unhandled.AnswersUnreachable(stanza))
         {
-            // RFC 6120 §10.4.3: federation is off, so the domain cannot be reached.
-            Bounce(bounceTo, stanza, StanzaErrorCondition.RemoteServerNotFound);
+            // RFC 6120 §10.4.3: federation is off, so the domain cannot be reached (presence too).
+            Reply(bounceTo, Stanza.ErrorReply(stanza, StanzaError.Of(StanzaErrorCondition.RemoteServerNotFound)));
         }
     }
 

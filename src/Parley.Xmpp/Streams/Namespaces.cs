@@ -27,6 +27,12 @@ public static class Namespaces
     public const string DiscoInfo = "http://jabber.org/protocol/disco#info";
     public const string DiscoItems = "http://jabber.org/protocol/disco#items";
     public const string Ping = "urn:xmpp:ping";
+
+    /// <summary>XEP-0202 entity time.</summary>
+    public const string Time = "urn:xmpp:time";
+
+    /// <summary>XEP-0012 last activity.</summary>
+    public const string LastActivity = "jabber:iq:last";
     public const string Blocking = "urn:xmpp:blocking";
     public const string BlockingErrors = "urn:xmpp:blocking:errors";
     public const string VCard = "vcard-temp";

@@ -170,6 +170,25 @@ public sealed class ExternalComponentTests
         }
     }
 
+    [Fact]
+    [Trait("Conformance", "XEP-0114 §1")]
+    public async Task A_remote_server_authenticates_to_a_component_domain_and_its_stanzas_reach_the_component()
+    {
+        // Parley as b.example with the component bot.b.example; x.example is a raw server-to-server peer.
+        const string Bot = "bot.b.example";
+        var (server, authority) = await Federation.RawPeerTests.StartAsync(settings: [("Components:Port", "5347"), ("Components:Secrets:" + Bot, Secret)]);
+        await using var _ = authority;
+        await using var __ = server;
+        await using var component = await ConnectAsync(server, Bot, Secret);
+        await using var peer = await RawStream.ConnectAsync(server.S2s);
+
+        Assert.Equal("valid", (await Federation.RawPeerTests.DialbackAsync(peer, "x.example", to: Bot)).GetAttribute("type"));
+        await peer.SendAsync($"<message from='alice@x.example/home' to='echo@{Bot}' type='chat' id='m1'><body>ping</body></message>");
+
+        var received = await component.ExpectAsync("message", Namespaces.ComponentAccept);
+        Assert.Equal(("alice@x.example/home", "echo@" + Bot, "ping"), (received.GetAttribute("from"), received.GetAttribute("to"), received.ChildText("body", Namespaces.ComponentAccept)));
+    }
+
     private static async Task<(TestServer Server, RawStream Juliet)> StartAsync(params (string, string)[] more)
     {
         var server = await TestServer.StartAsync([.. Settings, .. more]);

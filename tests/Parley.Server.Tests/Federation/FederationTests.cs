@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Server.Tests.Infrastructure;
 using Parley.Server.Tests.Roster;
 using Parley.Xmpp;
+using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Tests.Federation;
 
@@ -105,9 +106,35 @@ public sealed class FederationTests
         Assert.Equal("carol@c.example", bounce.GetAttribute("from"));
         Assert.Equal("remote-server-not-found", ImClient.Condition(bounce));
 
-        // Presence and errors are never bounced (RFC 6120 §8.3.1, RFC 6121 §8.5).
-        await alice.SendAsync("<presence to='carol@c.example'/>");
+        // Presence too (issue 12 item 3): a directed presence and a MUC join (XEP-0045 §7.2) get
+        // remote-server-not-found, so the client fails at once instead of waiting; the RFC 6121 §8.5.1
+        // silence is for unknown local accounts, not unreachable domains.
+        await alice.SendAsync("<presence to='carol@c.example' id='directed'/>");
+        AssertRemoteServerNotFound(await alice.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("id") == "directed", "the presence bounce"), "carol@c.example");
+        await alice.SendAsync("<presence to='room@conference.c.example/alice' id='join'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        AssertRemoteServerNotFound(await alice.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("id") == "join", "the join bounce"), "room@conference.c.example/alice");
+
+        // Errors are never answered (RFC 6120 §8.3.1).
         await alice.SendAsync("<message to='carol@c.example' type='error' id='err'/>");
+        await alice.SendAsync("<presence to='carol@c.example' type='error' id='perr'/>");
+        await alice.QuietAsync(e => e.GetAttribute("type") == "error");
+    }
+
+    [Fact]
+    [Trait("Conformance", "RFC 6120 §10.4.3")]
+    public async Task Without_federation_a_muc_join_to_another_domain_gets_remote_server_not_found_at_once()
+    {
+        await using var server = await TestServer.StartAsync(("S2s:Port", "0"));
+        await server.CreateAccountAsync("alice", "secret");
+        await using var alice = await SubscriptionTests.OnlineAsync(server, "alice", "phone");
+
+        await alice.SendAsync("<presence to='room@rooms.elsewhere.example/alice' id='join'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        AssertRemoteServerNotFound(await alice.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("id") == "join", "the join bounce"), "room@rooms.elsewhere.example/alice");
+
+        // An unavailable presence is answered the same way; an error is not.
+        await alice.SendAsync("<presence to='room@rooms.elsewhere.example/alice' type='unavailable' id='leave'/>");
+        AssertRemoteServerNotFound(await alice.WaitForAsync(e => e.Name == "presence" && e.GetAttribute("id") == "leave", "the leave bounce"), "room@rooms.elsewhere.example/alice");
+        await alice.SendAsync("<presence to='room@rooms.elsewhere.example/alice' type='error' id='perr'/>");
         await alice.QuietAsync(e => e.GetAttribute("type") == "error");
     }
 
@@ -186,5 +213,12 @@ public sealed class FederationTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void AssertRemoteServerNotFound(Element bounce, string from)
+    {
+        Assert.Equal("error", bounce.GetAttribute("type"));
+        Assert.Equal(from, bounce.GetAttribute("from"));
+        Assert.Equal("remote-server-not-found", ImClient.Condition(bounce));
     }
 }

@@ -35,26 +35,26 @@ public sealed class RawPeerTests
         return (server, authority);
     }
 
-    private static string Header(string from) =>
+    private static string Header(string from, string to) =>
         "<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' "
-        + $"xmlns:db='jabber:server:dialback' from='{from}' to='{Domain}' version='1.0'>";
+        + $"xmlns:db='jabber:server:dialback' from='{from}' to='{to}' version='1.0'>";
 
-    /// <summary>Opens the stream as the domain and runs dialback for it (XEP-0220 §2.1); returns the db:result answer.</summary>
-    internal static async Task<Element> DialbackAsync(RawStream raw, string from, bool open = true)
+    /// <summary>Opens the stream as the domain and runs dialback for it toward <paramref name="to"/> (default b.example, XEP-0220 §2.1); returns the db:result answer.</summary>
+    internal static async Task<Element> DialbackAsync(RawStream raw, string from, bool open = true, string to = Domain)
     {
         if (open)
         {
-            await raw.SendAsync(Header(from));
+            await raw.SendAsync(Header(from, to));
             var header = await raw.ExpectHeaderAsync();
             Assert.NotNull(header.GetAttribute("id"));
             var features = await raw.ExpectAsync("features", Namespaces.Streams);
             Assert.NotNull(features.Child("dialback", Namespaces.DialbackFeature));
         }
 
-        await raw.SendAsync($"<db:result from='{from}' to='{Domain}'>0123456789abcdef</db:result>");
+        await raw.SendAsync($"<db:result from='{from}' to='{to}'>0123456789abcdef</db:result>");
         var result = await raw.ExpectAsync("result", Namespaces.Dialback);
         Assert.Equal(from, result.GetAttribute("to"));
-        Assert.Equal(Domain, result.GetAttribute("from"));
+        Assert.Equal(to, result.GetAttribute("from"));
         return result;
     }
 
@@ -145,7 +145,7 @@ public sealed class RawPeerTests
         var secret = server.Services.GetRequiredService<ServerSecret>().Value;
         var key = DialbackKey.Generate(secret, "x.example", Domain, "stream-1");
         await using var raw = await RawStream.ConnectAsync(server.S2s);
-        await raw.SendAsync(Header("x.example"));
+        await raw.SendAsync(Header("x.example", Domain));
         await raw.ExpectHeaderAsync();
         await raw.ExpectAsync("features", Namespaces.Streams);
 

@@ -27,7 +27,7 @@ public sealed class PendingRequestQuotaTests
         Assert.Equal("valid", (await RawPeerTests.DialbackAsync(raw, "x.example")).GetAttribute("type"));
         Assert.Equal("valid", (await RawPeerTests.DialbackAsync(raw, "y.example", open: false)).GetAttribute("type"));
 
-        var longStatus = new string('é', 3000);
+        var longStatus = new string('é', 5000); // 10000 bytes: past Limits:MaxSubscriptionRequestBytes, so only the status is kept
         var flood = new StringBuilder($"<presence from='u0@x.example' to='bob@b.example' type='subscribe'><status>{longStatus}</status></presence>");
         for (var i = 1; i < 600; i++)
         {

@@ -114,6 +114,24 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    [Trait("Conformance", "RFC 6121 §3.1.3")]
+    public async Task A_request_kept_for_an_offline_contact_keeps_its_extensions()
+    {
+        // RFC 6121 §3.1.3: the complete stanza is kept; XEP-0172 nick and XEP-0379 pre-auth token included.
+        await using var server = await ServerAsync();
+        await using var romeo = await OnlineAsync(server, "romeo", "garden");
+        await romeo.SendAsync("<presence to='juliet@localhost' type='subscribe' id='s1'><status>Hello</status><nick xmlns='http://jabber.org/protocol/nick'>Romeo</nick><preauth xmlns='urn:xmpp:pars:0' token='t0k3n'/></presence>");
+        await romeo.PushAsync("juliet@localhost");
+
+        await using var juliet = await OnlineAsync(server, "juliet", "balcony");
+        var request = await juliet.PresenceAsync("romeo@localhost", "subscribe");
+        Assert.Equal("Hello", request.ChildText("status", Namespaces.Client));
+        Assert.Equal("Romeo", request.ChildText("nick", "http://jabber.org/protocol/nick"));
+        Assert.Equal("t0k3n", request.Child("preauth", "urn:xmpp:pars:0")?.GetAttribute("token"));
+        Assert.Equal("juliet@localhost", request.GetAttribute("to"));
+    }
+
+    [Fact]
     [Trait("Conformance", "RFC 6121 §3.4")]
     public async Task Pre_approved_request_is_approved_by_the_server()
     {

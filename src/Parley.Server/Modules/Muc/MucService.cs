@@ -51,6 +51,10 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
         _createdBy.AddOrUpdate(room.Creator, 1, (_, n) => n + 1);
     }
 
+    /// <summary>The rooms the service has the real JID in (what a session end would make it leave).</summary>
+    public IReadOnlyCollection<string> RoomsOf(Jid realJid) =>
+        _joined.TryGetValue(realJid, out var rooms) ? [.. rooms.Keys] : [];
+
     /// <summary>A session ended: its occupants leave every room they were in, with unavailable presence (§7.14).</summary>
     public async ValueTask SessionClosedAsync(Jid session)
     {
@@ -160,13 +164,20 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
                 await SendAsync(send).ConfigureAwait(false);
             }
 
+            // The index SessionClosedAsync walks: the sender when it entered, and everyone the action
+            // removed (the sender leaving, or occupants sent away by a kick, ban or destruction).
+            foreach (var departed in room.Departed)
+            {
+                if (_joined.TryGetValue(departed, out var rooms))
+                {
+                    rooms.TryRemove(room.Jid.Local!, out _);
+                }
+            }
+
+            room.Departed.Clear();
             if (room.IsOccupant(from))
             {
                 _joined.GetOrAdd(from, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[room.Jid.Local!] = 0;
-            }
-            else if (_joined.TryGetValue(from, out var rooms))
-            {
-                rooms.TryRemove(room.Jid.Local!, out _);
             }
 
             await PersistAsync(host).ConfigureAwait(false);

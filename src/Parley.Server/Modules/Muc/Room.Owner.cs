@@ -132,6 +132,7 @@ internal sealed partial class Room
             sends.Add(new RoomSend(OccupantJid(occupant.Nick), occupant.RealJid, presence));
         }
 
+        _departed.AddRange(_byRealJid.Keys);
         _byNick.Clear();
         _byRealJid.Clear();
         Gone = true;

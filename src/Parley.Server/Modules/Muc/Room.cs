@@ -18,6 +18,7 @@ internal sealed partial class Room
     private readonly Dictionary<string, Occupant> _byNick = new(StringComparer.Ordinal);
     private readonly Dictionary<Jid, Occupant> _byRealJid = [];
     private readonly Dictionary<Jid, MucAffiliation> _affiliations = [];
+    private readonly List<Jid> _departed = [];
 
     public Room(Jid jid, Jid creator, RoomEnvironment environment, RoomConfig? config = null)
     {
@@ -62,6 +63,13 @@ internal sealed partial class Room
     public IEnumerable<Occupant> Occupants => _byNick.Values;
 
     public IReadOnlyDictionary<Jid, MucAffiliation> Affiliations => _affiliations;
+
+    /// <summary>
+    /// The real JIDs that left the room during the current action, by their own exit or sent away
+    /// (kick, ban, membership lost, destruction); the service takes them to keep its index of who is
+    /// where (<see cref="MucService"/>) exact.
+    /// </summary>
+    public List<Jid> Departed => _departed;
 
     public bool IsOccupant(Jid realJid) => _byRealJid.ContainsKey(realJid);
 
@@ -172,6 +180,7 @@ internal sealed partial class Room
     {
         _byNick.Remove(occupant.Nick);
         _byRealJid.Remove(occupant.RealJid);
+        _departed.Add(occupant.RealJid);
     }
 
     /// <summary>A message from the room itself (status codes, invitations, subject), addressed to one real JID.</summary>

@@ -28,9 +28,9 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, Pe
     /// changed and pushes a visible change. Returns the state before and the outcome; a new
     /// pending inbound request past <see cref="PendingRequestQuota"/> changes nothing and is refused.
     /// </summary>
-    /// <param name="pendingStatus">The status text kept with a new pending inbound request.</param>
+    /// <param name="request">The subscription request kept with a new pending inbound request (RFC 6121 §3.1.3: the whole stanza).</param>
     public async Task<(SubscriptionState Before, SubscriptionOutcome Outcome)> ApplyAsync(
-        Jid account, Jid contact, Func<SubscriptionState, SubscriptionOutcome> transition, string? pendingStatus, CancellationToken cancellationToken)
+        Jid account, Jid contact, Func<SubscriptionState, SubscriptionOutcome> transition, Element? request, CancellationToken cancellationToken)
     {
         using var held = await LockAsync(account, cancellationToken).ConfigureAwait(false);
         var item = await store.FindAsync(account, contact, cancellationToken).ConfigureAwait(false);
@@ -44,7 +44,7 @@ internal sealed class Rosters(IRosterStore store, ISessionDirectory sessions, Pe
 
         if (after.PendingIn != before.PendingIn)
         {
-            await store.SetPendingAsync(account, contact, after.PendingIn ? pendingQuota.StoredStatus(pendingStatus ?? "") : null, cancellationToken).ConfigureAwait(false);
+            await store.SetPendingAsync(account, contact, after.PendingIn ? pendingQuota.StoredRequest(request) : null, cancellationToken).ConfigureAwait(false);
         }
 
         // Pending-in is not part of the item the client sees (RFC 6121 §2.1.2), and a request

@@ -42,8 +42,7 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
     /// <summary>The local account receives a subscription stanza from the contact (local or remote; the roster module's recipient side).</summary>
     public async Task ReceiveAsync(Jid account, Jid contact, SubscriptionStanza kind, Element stanza, CancellationToken cancellationToken)
     {
-        var status = kind == SubscriptionStanza.Subscribe ? stanza.ChildText("status", Namespaces.Client) ?? "" : null;
-        var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Inbound(kind), status, cancellationToken).ConfigureAwait(false);
+        var (before, outcome) = await rosters.ApplyAsync(account, contact, s => s.Inbound(kind), kind == SubscriptionStanza.Subscribe ? stanza : null, cancellationToken).ConfigureAwait(false);
         if (outcome.Refused)
         {
             // Presence errors are the stanza's answer (RFC 6120 §8.3); the sender learns it was not kept.
@@ -69,17 +68,16 @@ internal sealed class Subscriptions(Rosters rosters, ISessionDirectory sessions,
         }
     }
 
-    /// <summary>RFC 6121 §3.1.3 (last paragraph): pending requests are delivered again to each resource that becomes available.</summary>
+    /// <summary>
+    /// RFC 6121 §3.1.3 (last paragraph): pending requests are delivered again to each resource that
+    /// becomes available, as they were sent (extensions such as XEP-0172 nick included).
+    /// </summary>
     public async Task ResendPendingAsync(ClientSession session, CancellationToken cancellationToken)
     {
-        foreach (var (contact, status) in await rosters.Store.PendingAsync(session.Account, cancellationToken).ConfigureAwait(false))
+        foreach (var (contact, stored) in await rosters.Store.PendingAsync(session.Account, cancellationToken).ConfigureAwait(false))
         {
-            var request = new Element("presence", Namespaces.Client)
+            var request = PendingRequestQuota.ReadRequest(stored)
                 .SetAttribute("from", contact.ToString()).SetAttribute("to", session.Account.ToString()).SetAttribute("type", "subscribe");
-            if (status.Length > 0)
-            {
-                request.AddElement("status").AddText(status);
-            }
 
             // XEP-0191 §3.3: kept pending, but not shown while either side blocks the other (the delivery checks).
             await delivery.DeliverAsync(Origin.Server(contact), request, session, cancellationToken).ConfigureAwait(false);
