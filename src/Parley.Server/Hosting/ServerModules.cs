@@ -6,6 +6,7 @@ using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
+using Parley.Server.Modules.ClientState;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.LastActivity;
 using Parley.Server.Modules.Messages;
@@ -48,6 +49,7 @@ internal static class ServerModules
         ModuleRegistration.For<CarbonsModule>("Carbons", enabledByDefault: static options => options.Carbons.Enabled),
         ModuleRegistration.For<MessageModule>("Messages"),
         ModuleRegistration.For<StreamManagementModule, StreamManagementOptions>("Sm", AddStreamManagement),
+        ModuleRegistration.For<ClientStateModule, ClientStateOptions>("Csi", static services => services.AddSingleton<IValidateOptions<ClientStateOptions>, ClientStateOptionsValidator>()),
         ModuleRegistration.For<OfflineModule>("Offline", static services => services.TryAddSingleton<IOfflineStore, SqlOfflineStore>()),
         ModuleRegistration.For<BlockingModule>("Blocking"),
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
