@@ -6,6 +6,7 @@ using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Blocking;
 using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
+using Parley.Server.Modules.ClientState;
 using Parley.Server.Modules.Disco;
 using Parley.Server.Modules.LastActivity;
 using Parley.Server.Modules.Messages;
@@ -20,6 +21,7 @@ using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
 using Parley.Server.Modules.StreamManagement;
 using Parley.Server.Modules.Time;
+using Parley.Server.Modules.Upload;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
 using Parley.Server.Routing;
@@ -48,12 +50,14 @@ internal static class ServerModules
         ModuleRegistration.For<CarbonsModule>("Carbons", enabledByDefault: static options => options.Carbons.Enabled),
         ModuleRegistration.For<MessageModule>("Messages"),
         ModuleRegistration.For<StreamManagementModule, StreamManagementOptions>("Sm", AddStreamManagement),
+        ModuleRegistration.For<ClientStateModule, ClientStateOptions>("Csi", static services => services.AddSingleton<IValidateOptions<ClientStateOptions>, ClientStateOptionsValidator>()),
         ModuleRegistration.For<OfflineModule>("Offline", static services => services.TryAddSingleton<IOfflineStore, SqlOfflineStore>()),
         ModuleRegistration.For<BlockingModule>("Blocking"),
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
         ModuleRegistration.For<PrivateStorageModule>("PrivateStorage", static services => services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>()),
         ModuleRegistration.For<PepModule>("Pep", AddPep),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
+        ModuleRegistration.For<UploadModule, UploadOptions>(UploadModule.Name, AddUpload),
         ModuleRegistration.For<EntityTimeModule>("Time"),
         ModuleRegistration.For<VersionModule>("Version", enabledByDefault: static options => options.AdvertiseVersion),
         ModuleRegistration.For<RegisterModule>("Register", enabledByDefault: static options => options.AllowRegistration),
@@ -114,6 +118,15 @@ internal static class ServerModules
         services.AddSingleton<PepNotifier>();
         services.AddSingleton<PepRequests>();
         services.AddSingleton<PepOwnerRequests>();
+    }
+
+    private static void AddUpload(IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>();
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<UploadComponents>();
+        services.AddSingleton<IComponentSet>(sp => sp.GetRequiredService<UploadComponents>());
+        services.AddHostedService<UploadRetention>();
     }
 
     private static void AddMuc(IServiceCollection services)
