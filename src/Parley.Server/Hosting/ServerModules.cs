@@ -21,6 +21,7 @@ using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
 using Parley.Server.Modules.StreamManagement;
 using Parley.Server.Modules.Time;
+using Parley.Server.Modules.Upload;
 using Parley.Server.Modules.VCard;
 using Parley.Server.Modules.Version;
 using Parley.Server.Routing;
@@ -56,6 +57,7 @@ internal static class ServerModules
         ModuleRegistration.For<PrivateStorageModule>("PrivateStorage", static services => services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>()),
         ModuleRegistration.For<PepModule>("Pep", AddPep),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
+        ModuleRegistration.For<UploadModule, UploadOptions>(UploadModule.Name, AddUpload),
         ModuleRegistration.For<EntityTimeModule>("Time"),
         ModuleRegistration.For<VersionModule>("Version", enabledByDefault: static options => options.AdvertiseVersion),
         ModuleRegistration.For<RegisterModule>("Register", enabledByDefault: static options => options.AllowRegistration),
@@ -116,6 +118,15 @@ internal static class ServerModules
         services.AddSingleton<PepNotifier>();
         services.AddSingleton<PepRequests>();
         services.AddSingleton<PepOwnerRequests>();
+    }
+
+    private static void AddUpload(IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>();
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<UploadComponents>();
+        services.AddSingleton<IComponentSet>(sp => sp.GetRequiredService<UploadComponents>());
+        services.AddHostedService<UploadRetention>();
     }
 
     private static void AddMuc(IServiceCollection services)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Http.Discovery;
+using Parley.Server.Http.Upload;
 using Parley.Server.Http.WebSockets;
 
 namespace Parley.Server.Http;
@@ -18,6 +19,7 @@ internal static class HttpApplication
         var limiter = services.GetRequiredService<HttpRateLimiter>();
         var websocket = services.GetRequiredService<XmppWebSocketEndpoint>();
         var hostMeta = services.GetRequiredService<HostMetaEndpoint>();
+        var upload = services.GetRequiredService<UploadEndpoint>();
 
         app.UseWebSockets();
         app.Run(http =>
@@ -28,11 +30,13 @@ internal static class HttpApplication
                 return HttpResults.PlainAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests (Http:RequestsPerSecond).");
             }
 
-            return http.Request.Path.Value switch
+            var path = http.Request.Path.Value;
+            return path switch
             {
                 XmppWebSocketEndpoint.Path => websocket.HandleAsync(http),
                 HostMetaEndpoint.XrdPath => hostMeta.HandleAsync(http, json: false),
                 HostMetaEndpoint.JrdPath => hostMeta.HandleAsync(http, json: true),
+                _ when path?.StartsWith(UploadEndpoint.Prefix, StringComparison.Ordinal) == true => upload.HandleAsync(http),
                 _ => HttpResults.PlainAsync(http, StatusCodes.Status404NotFound, "Not found."),
             };
         });
@@ -45,5 +49,6 @@ internal static class HttpApplication
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<XmppWebSocketEndpoint>();
         services.AddSingleton<HostMetaEndpoint>();
+        services.AddSingleton<UploadEndpoint>();
     }
 }

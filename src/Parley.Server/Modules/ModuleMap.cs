@@ -37,6 +37,8 @@ internal sealed class ModuleMap
 
     internal List<(StreamStage Stage, Func<StreamFeatureContext, Element?> Feature)> StreamFeatures { get; } = [];
 
+    internal List<(Addressed Addressed, DiscoItems Items)> DiscoItemSources { get; } = [];
+
     internal string CurrentModule { get; set; } = "";
 
     /// <summary>Handles IQs of one type/name/namespace; one handler per key, a duplicate fails at start.</summary>
@@ -103,6 +105,12 @@ internal sealed class ModuleMap
     /// <summary>A XEP-0030 identity of the addressees it is for (<see cref="Feature"/>).</summary>
     public void Identity(string category, string type, string? name = null, Addressed addressed = Addressed.Server) =>
         Identities.Add((addressed, new DiscoIdentity(category, type, name)));
+
+    /// <summary>
+    /// XEP-0030 §4 items an addressee lists (without a node): the disco module asks each source of
+    /// the addressee's kind, which sees the request (who asks) and adds what that asker may see.
+    /// </summary>
+    public void DiscoItems(Addressed addressed, DiscoItems items) => DiscoItemSources.Add((addressed, items));
 
     /// <summary>An element for &lt;stream:features/&gt; at a stage; the function may return null to omit it.</summary>
     public void StreamFeature(StreamStage stage, Func<StreamFeatureContext, Element?> feature) => StreamFeatures.Add((stage, feature));

@@ -49,6 +49,10 @@ internal sealed class ModuleDispatcher
     /// <summary>The disco identities of an addressee (server or account).</summary>
     public IReadOnlyList<DiscoIdentity> Identities(Addressed addressee) => T.Disco.GetValueOrDefault(addressee).Identities ?? [];
 
+    /// <summary>The sources of disco#items of an addressee kind (<see cref="ModuleMap.DiscoItems"/>).</summary>
+    public IEnumerable<DiscoItems> DiscoItemSources(Addressed addressee) =>
+        T.DiscoItemSources.Where(s => (s.Addressed & addressee) != 0).Select(s => s.Items);
+
     private Tables T => _tables ?? Build();
 
     /// <summary>Asks every module for its declarations and freezes them; later calls return the same tables.</summary>
@@ -176,6 +180,7 @@ internal sealed class ModuleDispatcher
                     (IReadOnlyList<DiscoIdentity>)[.. map.Identities.Where(i => (i.Addressed & addressee) != 0).Select(i => i.Identity).Distinct()],
                     (IReadOnlyList<string>)[.. map.Features.Where(f => (f.Addressed & addressee) != 0).Select(f => f.Var).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]));
             StreamFeatures = [.. map.StreamFeatures];
+            DiscoItemSources = [.. map.DiscoItemSources];
         }
 
         public FrozenDictionary<IqKey, (Addressed Addressed, IqHandler Handler)> Iq { get; }
@@ -200,6 +205,8 @@ internal sealed class ModuleDispatcher
         public FrozenDictionary<Addressed, (IReadOnlyList<DiscoIdentity> Identities, IReadOnlyList<string> Features)> Disco { get; }
 
         public (StreamStage Stage, Func<StreamFeatureContext, Element?> Feature)[] StreamFeatures { get; }
+
+        public (Addressed Addressed, DiscoItems Items)[] DiscoItemSources { get; }
 
         /// <summary>One handler per key: a second is named with both modules and fails the start.</summary>
         private static FrozenDictionary<TKey, TValue> Unique<TKey, TValue>(IEnumerable<(TKey Key, TValue Value, string Module)> routes, Func<TKey, string> describe)

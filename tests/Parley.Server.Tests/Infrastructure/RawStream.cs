@@ -19,17 +19,34 @@ internal sealed class RawStream : IAsyncDisposable
     public const string Header = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-    private readonly TcpClient _tcp;
+    /// <summary>What carries the stream: a TCP connection, or an in-memory connection to the server (<see cref="InMemoryAsync"/>).</summary>
+    private readonly IAsyncDisposable _transport;
     private readonly XmppStreamReader _reader = new();
     private readonly byte[] _buffer = new byte[16384];
     private readonly MemoryStream _received = new();
     private Stream _stream;
     private byte[] _rest = [];
 
-    private RawStream(TcpClient tcp, Stream stream)
+    private RawStream(IAsyncDisposable transport, Stream stream)
     {
-        _tcp = tcp;
+        _transport = transport;
         _stream = stream;
+    }
+
+    private RawStream(TcpClient tcp, Stream stream)
+        : this(new DisposeTcp(tcp), stream)
+    {
+    }
+
+    /// <summary>
+    /// A client stream to the server's c2s handler over in-memory pipes, no socket: the same
+    /// connection, negotiation, limits and write loop as a TCP client (STARTTLS included), for
+    /// protocol tests that need no network.
+    /// </summary>
+    public static RawStream InMemory(TestServer server)
+    {
+        var connection = InMemoryConnection.Start(server.Services);
+        return new RawStream(connection, connection.Stream);
     }
 
     /// <summary>The server certificate seen in the TLS handshake.</summary>
@@ -288,7 +305,16 @@ internal sealed class RawStream : IAsyncDisposable
     {
         await _received.DisposeAsync();
         await _stream.DisposeAsync();
-        _tcp.Dispose();
+        await _transport.DisposeAsync();
+    }
+
+    private sealed class DisposeTcp(TcpClient tcp) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            tcp.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private async Task HandshakeAsync(string? alpn, SslStreamCertificateContext? clientCertificate = null)

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Parley.Server.Tests.Infrastructure;
 using Parley.Server.Tests.Roster;
 using Parley.Xmpp;
+using Parley.Xmpp.Xml;
 
 namespace Parley.Server.Tests.Pep;
 
@@ -238,5 +239,47 @@ public sealed class PepTests
                 Directory.Delete(data, recursive: true);
             }
         }
+    }
+
+    [Fact]
+    [Trait("Conformance", "XEP-0163 §6.1 XEP-0060 §5.2")]
+    public async Task The_account_lists_its_nodes_to_the_owner_and_to_others_those_they_may_see()
+    {
+        await using var server = await ServerAsync();
+        await using var juliet = await SubscriptionTests.OnlineAsync(server, "juliet", "balcony");
+        await using var romeo = await SubscriptionTests.OnlineAsync(server, "romeo", "garden");
+        await SubscriptionTests.MakeBothAsync(juliet, romeo);
+        await juliet.PublishAsync("urn:example:presence", "1", Payload("p"));
+        await juliet.PublishAsync("urn:example:private", "1", Payload("w"), ("pubsub#access_model", "whitelist"), ("pubsub#persist_items", "true"));
+
+        List<string?> Nodes(Element result) => [.. result.Child("query", Namespaces.DiscoItems)!.Children("item", Namespaces.DiscoItems).Select(i => i.GetAttribute("node"))];
+        Assert.Equal(["urn:example:presence", "urn:example:private"], Nodes(await juliet.IqAsync("get", $"<query xmlns='{Namespaces.DiscoItems}'/>", juliet.Bare)));
+        Assert.Equal(["urn:example:presence"], Nodes(await romeo.IqAsync("get", $"<query xmlns='{Namespaces.DiscoItems}'/>", juliet.Bare)));
+    }
+
+    [Fact]
+    [Trait("Conformance", "XEP-0115 §6.3")]
+    public async Task The_server_announces_its_caps_in_stream_features_and_answers_for_their_node()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CreateAccountAsync("juliet", "secret");
+        await using var client = await RawStream.ConnectAsync(server.C2s);
+        await client.SecureAsync();
+        await client.AuthenticatePlainAsync("juliet", "secret");
+        var features = await client.OpenAsync();
+        var c = features.Child("c", "http://jabber.org/protocol/caps")!;
+        Assert.Equal("sha-1", c.GetAttribute("hash"));
+        await client.BindAsync("caps");
+
+        var info = (await client.AskAsync($"<iq type='get' id='i1' to='localhost'><query xmlns='{Namespaces.DiscoInfo}' node='{c.GetAttribute("node")}#{c.GetAttribute("ver")}'/></iq>"))
+            .Child("query", Namespaces.DiscoInfo)!;
+        Assert.Equal($"{c.GetAttribute("node")}#{c.GetAttribute("ver")}", info.GetAttribute("node"));
+        var features2 = info.Children("feature", Namespaces.DiscoInfo).Select(f => f.GetAttribute("var")!).ToList();
+        Assert.Contains("http://jabber.org/protocol/caps", features2);
+
+        // XEP-0115 §5.1 by hand: the one identity, then the features, sorted.
+        var s = "server/im//Parley<" + string.Concat(features2.Order(StringComparer.Ordinal).Select(f => f + "<"));
+        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(s))), c.GetAttribute("ver"));
+        Assert.Equal("item-not-found", Exchange.Condition(await client.AskAsync($"<iq type='get' id='i2' to='localhost'><query xmlns='{Namespaces.DiscoInfo}' node='{c.GetAttribute("node")}#wrong'/></iq>")));
     }
 }

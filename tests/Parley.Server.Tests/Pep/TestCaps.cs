@@ -23,8 +23,8 @@ internal sealed class TestCaps(params string[] features)
     /// <summary>How many disco#info queries this client answered.</summary>
     public int Asked { get; private set; }
 
-    public string Presence(string inner = "") =>
-        $"<presence>{inner}<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='{Node}' ver='{Ver}'/></presence>";
+    public string Presence(string inner = "", string? to = null) =>
+        $"<presence{(to is null ? "" : $" to='{to}'")}>{inner}<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='{Node}' ver='{Ver}'/></presence>";
 
     /// <summary>The answer to a disco#info query for this client's caps node, or null when the element is something else.</summary>
     public string? Answer(Element element)

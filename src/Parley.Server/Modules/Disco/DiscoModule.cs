@@ -1,3 +1,4 @@
+using Parley.Server.Modules.Caps;
 using Parley.Server.Routing;
 using Parley.Xmpp;
 using Parley.Xmpp.Xml;
@@ -12,6 +13,8 @@ namespace Parley.Server.Modules.Disco;
 internal sealed class DiscoModule(IServiceProvider services, HostedDomains domains, AccountPrivacy privacy) : IXmppModule
 {
     // The dispatcher is built from every module, this one included, so it is looked up at query time.
+    private string? _serverCapsNode;
+
     private ModuleDispatcher Dispatcher => (ModuleDispatcher)services.GetService(typeof(ModuleDispatcher))!;
 
     public void Map(ModuleMap map)
@@ -19,6 +22,8 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
         map.Feature(Namespaces.DiscoInfo, Addressed.Server | Addressed.Account);
         map.Feature(Namespaces.DiscoItems, Addressed.Server | Addressed.Account);
         map.Identity("server", "im", "Parley");
+        map.Feature(CapsNamespaces.Caps);
+        map.StreamFeature(StreamStage.PostAuthentication, ServerCaps);
 
         // XEP-0030 §3.1 / RFC 6121 §8.5.2.1.3: the server answers for the account, as a registered account.
         map.Identity("account", "registered", addressed: Addressed.Account);
@@ -34,14 +39,31 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
             return IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ServiceUnavailable);
         }
 
-        var query = new Element("query", Namespaces.DiscoInfo);
-        if (context.Payload.GetAttribute("node") is not null)
+        if (context.Payload.GetAttribute("node") is { } node)
         {
-            // XEP-0030 §3.2: no nodes are published, so a node query is for something that does not exist.
-            return IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound);
+            // XEP-0115 §6.2: the server's own caps node answers as the server does; XEP-0030 §3.2: no
+            // other node is published, so a node query is for something that does not exist.
+            return context.Addressed == Addressed.Server && node == ServerCapsNode
+                ? IqReply.Result(Info(Addressed.Server).SetAttribute("node", node))
+                : IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound);
         }
 
-        foreach (var identity in Dispatcher.Identities(context.Addressed))
+        return IqReply.Result(Info(context.Addressed));
+    }
+
+    /// <summary>The server's caps node and ver (XEP-0115 §4), from its frozen identities and features.</summary>
+    private string ServerCapsNode => _serverCapsNode ??= CapsNamespaces.ServerNode + "#" + ServerVer;
+
+    private string ServerVer => CapsVerification.Compute("sha-1", Info(Addressed.Server))!;
+
+    /// <summary>XEP-0115 §6.3: a server announces its caps in the stream features, having no presence.</summary>
+    private Element ServerCaps(StreamFeatureContext context) =>
+        new Element("c", CapsNamespaces.Caps).SetAttribute("hash", "sha-1").SetAttribute("node", CapsNamespaces.ServerNode).SetAttribute("ver", ServerCapsNode[(CapsNamespaces.ServerNode.Length + 1)..]);
+
+    private Element Info(Addressed addressee)
+    {
+        var query = new Element("query", Namespaces.DiscoInfo);
+        foreach (var identity in Dispatcher.Identities(addressee))
         {
             query.AddElement("identity")
                 .SetAttribute("category", identity.Category)
@@ -49,15 +71,15 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
                 .SetAttribute("name", identity.Name);
         }
 
-        foreach (var feature in Dispatcher.Features(context.Addressed))
+        foreach (var feature in Dispatcher.Features(addressee))
         {
             query.AddElement("feature").SetAttribute("var", feature);
         }
 
-        return IqReply.Result(query);
+        return query;
     }
 
-    /// <summary>XEP-0030 §4: the server lists the services it hosts (component domains); an account lists nothing.</summary>
+    /// <summary>XEP-0030 §4: the server lists the services it hosts (component domains); both list what modules add (an account's PEP nodes).</summary>
     private async ValueTask<IqReply> ItemsAsync(IqContext context)
     {
         if (context.Addressed == Addressed.Account && !await privacy.RevealsAsync(context.From, context.To, context.CancellationToken).ConfigureAwait(false))
@@ -66,11 +88,19 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
         }
 
         var query = new Element("query", Namespaces.DiscoItems);
-        if (context.Addressed == Addressed.Server && context.Payload.GetAttribute("node") is null)
+        if (context.Payload.GetAttribute("node") is null)
         {
-            foreach (var component in domains.Components)
+            if (context.Addressed == Addressed.Server)
             {
-                query.AddElement("item").SetAttribute("jid", component.Domain);
+                foreach (var component in domains.Components)
+                {
+                    query.AddElement("item").SetAttribute("jid", component.Domain);
+                }
+            }
+
+            foreach (var source in Dispatcher.DiscoItemSources(context.Addressed))
+            {
+                await source(context, query).ConfigureAwait(false);
             }
         }
 

@@ -54,6 +54,7 @@ internal sealed class PepModule(PepRequests requests, PepOwnerRequests owner, Co
         map.Iq("get", "pubsub", PepNamespaces.PubSub, Addressed.Account, requests.GetAsync);
         map.Iq("set", "pubsub", PepNamespaces.Owner, Addressed.Account, owner.SetAsync);
         map.Iq("get", "pubsub", PepNamespaces.Owner, Addressed.Account, owner.GetAsync);
+        map.DiscoItems(Addressed.Account, requests.ListNodesAsync);
         map.Presence(Addressed.Account | Addressed.Resource, PresenceToAccountAsync, Order.First);
         map.On<InitialPresence>(OnInitialPresenceAsync);
     }

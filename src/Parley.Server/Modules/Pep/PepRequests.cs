@@ -292,6 +292,29 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
         return IqReply.Result(result);
     }
 
+    /// <summary>
+    /// XEP-0163 §6.1 / XEP-0060 §5.2: the account's disco#items lists its nodes, to the owner all of
+    /// them, to others those their access model lets them see.
+    /// </summary>
+    public async ValueTask ListNodesAsync(IqContext context, Element query)
+    {
+        var nodes = await store.NodesAsync(context.To, context.CancellationToken).ConfigureAwait(false);
+        var owner = IsOwner(context);
+        RosterItem? asker = null;
+        if (!owner && context.From is { } from && nodes.Any(n => n.Config.Access is AccessModel.Presence or AccessModel.Roster))
+        {
+            asker = await rosters.FindAsync(context.To, from.Account, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var node in nodes)
+        {
+            if (owner || PepAccess.Allows(node.Config, asker))
+            {
+                query.AddElement("item", Namespaces.DiscoItems).SetAttribute("jid", context.To.ToString()).SetAttribute("node", node.Name);
+            }
+        }
+    }
+
     /// <summary>The owner's lock and store, for <see cref="PepOwnerRequests"/>.</summary>
     public ValueTask<AccountLocks.Held> LockAsync(Jid account, CancellationToken cancellationToken) => locks.LockAsync(account, cancellationToken);
 }
