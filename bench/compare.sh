@@ -116,7 +116,8 @@ PARLEY_PORT=$(free_port); PARLEY_TLS_PORT=$(free_port); FLOOR_PORT=$(free_port)
 log "Parley: $BIG accounts in $WORK/parley/data"
 "$PARLEY" bench register --data "$WORK/parley/data" --domain $DOMAIN --users $BIG | tail -1 >&2
 # bench/anchors/parley.json does for Parley what the anchors' configurations do for them: limits
-# off (connection counts and the per-connection read rate raised out of reach), no s2s listener.
+# off (connection counts and the per-connection read rate raised out of reach), no s2s listener,
+# no message archive (the anchors load no mod_mam here; --archive compares all three with it on).
 "$PARLEY" serve --config "$ROOT/bench/anchors/parley.json" --data "$WORK/parley/data" --domain $DOMAIN --bind 127.0.0.1 \
     --c2s-port "$PARLEY_PORT" --c2s-tls-port "$PARLEY_TLS_PORT" --allow-plaintext-auth \
     >"$WORK/parley.out" 2>"$WORK/parley.err" &
