@@ -21,6 +21,6 @@ public sealed class EjabberdCertificateFederationTests(EjabberdCertificateFedera
         // Both streams, as each side logged them: Parley's outbound and inbound, ejabberd's inbound and outbound.
         Assert.Contains($"{EjabberdFederation.ParleyDomain} → {EjabberdFederation.EjabberdDomain} authenticated by SASL EXTERNAL", fixture.Parley.Output, StringComparison.Ordinal);
         Assert.Contains($"{EjabberdFederation.EjabberdDomain} authenticated for {EjabberdFederation.ParleyDomain} by SASL EXTERNAL", fixture.Parley.Output, StringComparison.Ordinal);
-        fixture.Ejabberd.AssertAuthenticated(EjabberdFederation.ParleyDomain, inbound: S2sAuthentication.SaslExternal, outbound: S2sAuthentication.SaslExternal);
+        await fixture.Ejabberd.AssertAuthenticatedAsync(EjabberdFederation.ParleyDomain, inbound: S2sAuthentication.SaslExternal, outbound: S2sAuthentication.SaslExternal);
     });
 }

@@ -21,6 +21,6 @@ public sealed class EjabberdDialbackFederationTests(EjabberdDialbackFederation f
         // Both streams, as each side logged them: Parley's outbound and inbound, ejabberd's inbound and outbound.
         Assert.Contains($"{EjabberdFederation.ParleyDomain} → {EjabberdFederation.EjabberdDomain} authenticated by dialback", fixture.Parley.Output, StringComparison.Ordinal);
         Assert.Contains($"{EjabberdFederation.EjabberdDomain} authenticated for {EjabberdFederation.ParleyDomain} by dialback", fixture.Parley.Output, StringComparison.Ordinal);
-        fixture.Ejabberd.AssertAuthenticated(EjabberdFederation.ParleyDomain, inbound: S2sAuthentication.Dialback, outbound: S2sAuthentication.Dialback);
+        await fixture.Ejabberd.AssertAuthenticatedAsync(EjabberdFederation.ParleyDomain, inbound: S2sAuthentication.Dialback, outbound: S2sAuthentication.Dialback);
     });
 }

@@ -21,11 +21,11 @@ public sealed class EjabberdServerAuthOnlyFederationTests(EjabberdServerAuthOnly
         await FederatedContact.ProveAsync(fixture.ParleyClientOptions(alice), fixture.EjabberdClientOptions(fixture.Bob));
 
         // The fallback was caused by the certificate's purpose, not by trust: ejabberd said so.
-        Assert.Contains("unsupported certificate purpose", fixture.Ejabberd.Log, StringComparison.Ordinal);
+        await fixture.Ejabberd.ExpectLineAsync("unsupported certificate purpose", "no refusal of Parley's serverAuth-only certificate");
 
         // Both streams, as each side logged them: Parley's outbound and inbound, ejabberd's inbound and outbound.
         Assert.Contains($"{EjabberdFederation.ParleyDomain} → {EjabberdFederation.EjabberdDomain} authenticated by dialback", fixture.Parley.Output, StringComparison.Ordinal);
         Assert.Contains($"{EjabberdFederation.EjabberdDomain} authenticated for {EjabberdFederation.ParleyDomain} by SASL EXTERNAL", fixture.Parley.Output, StringComparison.Ordinal);
-        fixture.Ejabberd.AssertAuthenticated(EjabberdFederation.ParleyDomain, inbound: S2sAuthentication.Dialback, outbound: S2sAuthentication.SaslExternal);
+        await fixture.Ejabberd.AssertAuthenticatedAsync(EjabberdFederation.ParleyDomain, inbound: S2sAuthentication.Dialback, outbound: S2sAuthentication.SaslExternal);
     });
 }

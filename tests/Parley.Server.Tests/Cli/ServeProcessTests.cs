@@ -131,7 +131,10 @@ public sealed class ServeProcessTests : IDisposable
         public static async Task<ServeProcess> StartAsync(string data, (string Path, string Thumbprint) certificate, params string[] more)
         {
             var tlsPort = LoopbackPort.Free();
-            var start = new ProcessStartInfo("dotnet")
+            // env resets SIGHUP to its default first: a test run started under nohup (or by anything
+            // else that ignores SIGHUP) passes the ignored disposition down, and .NET then never
+            // delivers the signal to the server's handler. env execs dotnet, so the pid is the server's.
+            var start = new ProcessStartInfo("env")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -139,7 +142,7 @@ public sealed class ServeProcessTests : IDisposable
             };
             string[] arguments =
             [
-                System.IO.Path.Combine(AppContext.BaseDirectory, "parley.dll"), "serve", "--data", data, "--bind", "127.0.0.1",
+                "--default-signal=HUP", "dotnet", System.IO.Path.Combine(AppContext.BaseDirectory, "parley.dll"), "serve", "--data", data, "--bind", "127.0.0.1",
                 "--c2s-port", "0", "--c2s-tls-port", tlsPort.ToString(CultureInfo.InvariantCulture), "--s2s-port", "0", .. more,
             ];
             foreach (var argument in arguments)
