@@ -84,7 +84,7 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
             && services.Modules.KeepAfterTransportEnd(session, end) is { } keep)
         {
             // Held like a connection's outbox: bounded by Limits:OutboundQueueLength.
-            session.Detach(connection, server.Connections.Options.Limits.OutboundQueueLength, keep, server.Connections.Heartbeat.Time, s => EndAsync(s).AsTask());
+            session.Detach(connection, server.Connections.Options.Limits.OutboundQueueLength, keep, server.Connections.Heartbeat.Time, s => EndAsync(s, closedByClient: false).AsTask());
             _kept = true;
         }
     }
@@ -99,15 +99,15 @@ internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connec
     {
         if (_session is { } session && !_kept && ReferenceEquals(session.Endpoint, connection))
         {
-            await EndAsync(session).ConfigureAwait(false);
+            await EndAsync(session, connection.End == TransportEnd.Closed).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask EndAsync(ClientSession session)
+    private async ValueTask EndAsync(ClientSession session, bool closedByClient)
     {
         if (server.Negotiation.Sessions.Unbind(session))
         {
-            await server.Negotiation.Modules.PublishAsync(new SessionClosed(session)).ConfigureAwait(false);
+            await server.Negotiation.Modules.PublishAsync(new SessionClosed(session, closedByClient)).ConfigureAwait(false);
         }
     }
 

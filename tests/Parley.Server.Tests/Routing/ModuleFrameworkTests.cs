@@ -245,7 +245,7 @@ public sealed class ModuleFrameworkTests
             })));
 
         await harness.Events.PublishAsync(new Unblocked(Jid.Parse("romeo@example.com"), []));
-        await harness.Events.PublishAsync(new SessionClosed(harness.Bind("romeo@example.com/a").Session));
+        await harness.Events.PublishAsync(new SessionClosed(harness.Bind("romeo@example.com/a").Session, ClosedByClient: true));
 
         Assert.Equal(["first:romeo@example.com", "second:romeo@example.com"], log);
     }

@@ -78,7 +78,7 @@ internal sealed class ResumableSessions(ISessionDirectory sessions, UnackedRedel
             else if (_byId.TryRemove(new KeyValuePair<string, ClientSession>(id, session)))
             {
                 // Replaced (RFC 6120 §7.7.2.2) while kept or before SessionClosed: its messages are owed elsewhere.
-                _ = redelivery.RedeliverAsync(session).AsTask();
+                _ = redelivery.RedeliverAsync(session, closedByClient: false).AsTask();
             }
         }
     }

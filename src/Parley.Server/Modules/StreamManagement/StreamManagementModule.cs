@@ -38,7 +38,7 @@ internal sealed class StreamManagementModule(IOptions<StreamManagementOptions> o
         map.On<SessionClosed>(e =>
         {
             resumable.Remove(e.Session);
-            return redelivery.RedeliverAsync(e.Session);
+            return redelivery.RedeliverAsync(e.Session, e.ClosedByClient);
         });
     }
 
