@@ -185,6 +185,32 @@ public sealed class StreamManagementTests
     }
 
     [Fact]
+    [Trait("Conformance", "XEP-0198 §4")]
+    public async Task A_client_that_closes_its_stream_without_a_last_ack_does_not_get_its_archived_messages_again()
+    {
+        await using var server = await ServerAsync();
+        var juliet = await SmClient.LoginAsync(server, "juliet", "balcony");
+        await using var romeo = await SmClient.LoginAsync(server, "romeo", "garden", enable: false);
+        await juliet.Raw.SendAsync("<presence/>");
+        await romeo.Raw.SendAsync(Chat("juliet@localhost", "read"));
+        await juliet.ExpectMessageAsync("read", answerRequests: false);
+
+        // She leaves as xmpp.js and aioxmpp do: </stream:stream> with no <a/> before it (§4 only
+        // recommends one). The message is in her archive, so it is not stored for her again.
+        await juliet.Raw.SendAsync("</stream:stream>");
+        await juliet.Raw.ExpectClosedAsync();
+        await juliet.DisposeAsync();
+        await WaitUntilAsync(() => server.Services.GetRequiredService<ISessionDirectory>().Find(Jid.Parse("juliet@localhost/balcony")) is null);
+
+        await using var again = await SmClient.LoginAsync(server, "juliet", "balcony", enable: false);
+        await again.Raw.SendAsync("<presence/>");
+        await again.SyncAsync();
+        await romeo.Raw.SendAsync(Chat("juliet@localhost/balcony", "next"));
+        await again.ExpectMessageAsync("next");
+        Assert.Equal(["next"], again.Bodies);
+    }
+
+    [Fact]
     public async Task R_and_a_without_enable_are_unexpected_requests()
     {
         await using var server = await ServerAsync();
