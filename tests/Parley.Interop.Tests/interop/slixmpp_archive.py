@@ -15,45 +15,22 @@ or {"result": "fail", "reason": ...} (exit 1).
 """
 
 import asyncio
-import json
 import logging
-import ssl
 import sys
 
 import slixmpp
 
-TIMEOUT = 90
+from slixmpp_base import TIMEOUT, emit
+import slixmpp_base
 
 
-def emit(**fields):
-    print(json.dumps(fields), flush=True)
-
-
-class Device(slixmpp.ClientXMPP):
+class Device(slixmpp_base.Client):
     def __init__(self, label, jid, password):
-        super().__init__(jid, password)
-        self.label = label
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        for plugin in ("xep_0030", "xep_0059", "xep_0280", "xep_0297", "xep_0313", "xep_0359"):
-            self.register_plugin(plugin)
-        self.started = asyncio.get_event_loop().create_future()
+        super().__init__(label, jid, password, ("xep_0030", "xep_0059", "xep_0280", "xep_0297", "xep_0313", "xep_0359"))
         self.messages = asyncio.Queue()
         self.sent_carbons = asyncio.Queue()
-        self.add_event_handler("session_start", self.on_session_start)
         self.add_event_handler("message", self.on_message)
         self.add_event_handler("carbon_sent", self.on_carbon_sent)
-        self.add_event_handler("connection_failed", self.on_failed)
-        self.add_event_handler("failed_all_auth", self.on_failed)
-
-    def on_failed(self, error):
-        if not self.started.done():
-            self.started.set_exception(RuntimeError(f"{self.label}: {error}"))
-
-    def on_session_start(self, _):
-        self.send_presence()
-        if not self.started.done():
-            self.started.set_result(self.boundjid.full)
 
     def on_message(self, msg):
         if msg["type"] in ("chat", "normal") and msg["body"]:
@@ -66,8 +43,7 @@ class Device(slixmpp.ClientXMPP):
         self.sent_carbons.put_nowait(inner)
 
     async def online(self, host, port):
-        self.connect((host, port), force_starttls=True)
-        await asyncio.wait_for(self.started, TIMEOUT)
+        await super().online(host, port)
         await self.plugin["xep_0280"].enable(timeout=TIMEOUT)
         emit(client=self.label, event="carbons_enabled", jid=self.boundjid.full)
 

@@ -13,49 +13,22 @@ or {"result": "fail", "reason": ...} (exit 1).
 """
 
 import asyncio
-import json
 import logging
-import ssl
 import sys
 
 import slixmpp
 
-TIMEOUT = 90
+from slixmpp_base import TIMEOUT, emit
+import slixmpp_base
 
 
-def emit(**fields):
-    print(json.dumps(fields), flush=True)
-
-
-class Client(slixmpp.ClientXMPP):
+class Client(slixmpp_base.Client):
     def __init__(self, label, jid, password):
-        super().__init__(jid, password)
-        self.label = label
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        for plugin in ("xep_0030", "xep_0004", "xep_0045"):
-            self.register_plugin(plugin)
-        self.started = asyncio.get_event_loop().create_future()
+        super().__init__(label, jid, password, ("xep_0030", "xep_0004", "xep_0045"))
         self.groupchat = asyncio.Queue()
         self.presences = asyncio.Queue()
-        self.add_event_handler("session_start", self.on_session_start)
         self.add_event_handler("groupchat_message", lambda msg: self.groupchat.put_nowait(msg))
         self.add_event_handler("groupchat_presence", lambda pres: self.presences.put_nowait(pres))
-        self.add_event_handler("connection_failed", self.on_failed)
-        self.add_event_handler("failed_all_auth", self.on_failed)
-
-    def on_failed(self, error):
-        if not self.started.done():
-            self.started.set_exception(RuntimeError(f"{self.label}: {error}"))
-
-    def on_session_start(self, _):
-        self.send_presence()
-        if not self.started.done():
-            self.started.set_result(self.boundjid.full)
-
-    async def online(self, host, port):
-        self.connect((host, port), force_starttls=True)
-        await asyncio.wait_for(self.started, TIMEOUT)
 
 
 async def room(host, port, owner_jid, owner_password, peer_jid, peer_password, room_jid):

@@ -14,56 +14,31 @@ or {"result": "fail", "reason": ...} (exit 1).
 """
 
 import asyncio
-import json
 import logging
-import ssl
 import sys
 
 import slixmpp
 
+from slixmpp_base import emit
+import slixmpp_base
+
 TIMEOUT = 60
 
 
-def emit(**fields):
-    print(json.dumps(fields), flush=True)
-
-
-class Client(slixmpp.ClientXMPP):
+class Client(slixmpp_base.Client):
     def __init__(self, label, jid, password):
-        super().__init__(jid, password)
-        self.label = label
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        for plugin in ("xep_0030", "xep_0198", "xep_0199", "xep_0352"):
-            self.register_plugin(plugin)
+        super().__init__(label, jid, password, ("xep_0030", "xep_0198", "xep_0199", "xep_0352"))
         loop = asyncio.get_event_loop()
-        self.started = loop.create_future()
         self.enabled = loop.create_future()
         self.resumed = loop.create_future()
         self.messages = asyncio.Queue()
-        self.add_event_handler("session_start", self.on_session_start)
         self.add_event_handler("sm_enabled", lambda s: self.enabled.done() or self.enabled.set_result(s["id"]))
         self.add_event_handler("session_resumed", lambda s: self.resumed.done() or self.resumed.set_result(True))
         self.add_event_handler("message", self.on_message)
-        self.add_event_handler("connection_failed", self.on_failed)
-        self.add_event_handler("failed_all_auth", self.on_failed)
-
-    def on_failed(self, error):
-        if not self.started.done():
-            self.started.set_exception(RuntimeError(f"{self.label}: {error}"))
-
-    def on_session_start(self, _):
-        self.send_presence()
-        if not self.started.done():
-            self.started.set_result(self.boundjid.full)
 
     def on_message(self, msg):
         if msg["type"] in ("chat", "normal") and msg["body"]:
             self.messages.put_nowait(msg["body"])
-
-    async def online(self, host, port):
-        self.connect((host, port), force_starttls=True)
-        await asyncio.wait_for(self.started, TIMEOUT)
 
 
 async def receive(client, count):
