@@ -5,6 +5,7 @@ using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
 using Parley.Server.Modules.Avatars;
 using Parley.Server.Modules.Blocking;
+using Parley.Server.Modules.Bookmarks;
 using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.ClientState;
@@ -58,6 +59,7 @@ internal static class ServerModules
         ModuleRegistration.For<PrivateStorageModule>("PrivateStorage", static services => services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>()),
         ModuleRegistration.For<PepModule>("Pep", AddPep),
         ModuleRegistration.For<AvatarModule>("Avatars", static services => services.AddSingleton<AvatarHashes>()),
+        ModuleRegistration.For<BookmarksModule>("Bookmarks"),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
         ModuleRegistration.For<UploadModule, UploadOptions>(UploadModule.Name, AddUpload),
         ModuleRegistration.For<EntityTimeModule>("Time"),
