@@ -48,7 +48,7 @@ internal static class ServerModules
         ModuleRegistration.For<PresenceModule>("Presence"),
         ModuleRegistration.For<RosterModule>("Roster"),
         // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).
-        ModuleRegistration.For<ArchiveModule>("Archive", AddArchive, enabledByDefault: static options => options.Archive.Enabled),
+        ModuleRegistration.For<ArchiveModule>(ArchiveModule.Name, AddArchive, enabledByDefault: static options => options.Archive.Enabled),
         ModuleRegistration.For<CarbonsModule>("Carbons", enabledByDefault: static options => options.Carbons.Enabled),
         ModuleRegistration.For<MessageModule>("Messages"),
         ModuleRegistration.For<StreamManagementModule, StreamManagementOptions>("Sm", AddStreamManagement),
@@ -102,6 +102,7 @@ internal static class ServerModules
         services.AddSingleton<ArchiveIds>();
         services.TryAddSingleton<IArchiveStore, SqlArchiveStore>();
         services.AddSingleton<ArchiveWriter>();
+        services.AddSingleton<ArchiveQueries>();
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
         services.AddSingleton<ArchiveRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());

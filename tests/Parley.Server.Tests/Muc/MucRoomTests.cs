@@ -44,11 +44,8 @@ public sealed class MucRoomTests
     public async Task Groupchat_reaches_every_occupant_with_the_senders_occupant_id_and_a_claimed_id_is_replaced()
     {
         await using var server = await TestServer.StartAsync();
-        var users = await UsersAsync(server, "alice", "bob");
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
         var (alice, bob) = (users[0], users[1]);
-        await alice.CreateInstantAsync("lobby", "Alice");
-        await bob.EnterAsync("lobby", "Bob");
-        await alice.ExpectPresenceAsync();
 
         await bob.SendAsync($"<message to='lobby@{Service}' type='groupchat' id='m1'><body>hello</body><occupant-id xmlns='{Namespaces.OccupantId}' id='forged'/></message>");
         var atAlice = await alice.ExpectMessageAsync();
@@ -120,11 +117,9 @@ public sealed class MucRoomTests
     public async Task Nick_change_private_message_subject_and_history()
     {
         await using var server = await TestServer.StartAsync();
-        var users = await UsersAsync(server, "alice", "bob", "carol");
-        var (alice, bob, carol) = (users[0], users[1], users[2]);
-        await alice.CreateInstantAsync("lobby", "Alice");
-        await bob.EnterAsync("lobby", "Bob");
-        await alice.ExpectPresenceAsync();
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
+        var (alice, bob) = (users[0], users[1]);
+        var carol = (await UsersAsync(server, "carol"))[0];
 
         // §7.6: 303 with the new nick, then available from it.
         await bob.SendAsync($"<presence to='lobby@{Service}/Robert'/>");
@@ -172,11 +167,8 @@ public sealed class MucRoomTests
     public async Task Leaving_and_a_dropped_session_send_unavailable_and_temporary_rooms_end_when_empty()
     {
         await using var server = await TestServer.StartAsync();
-        var users = await UsersAsync(server, "alice", "bob");
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
         var (alice, bob) = (users[0], users[1]);
-        await alice.CreateInstantAsync("lobby", "Alice");
-        await bob.EnterAsync("lobby", "Bob");
-        await alice.ExpectPresenceAsync();
 
         await bob.SendAsync($"<presence to='lobby@{Service}/Bob' type='unavailable'><status>bye</status></presence>");
         var left = await alice.ExpectPresenceAsync();

@@ -25,7 +25,7 @@ internal sealed partial class Room
         Jid = jid;
         Creator = creator.Bare;
         _environment = environment;
-        Config = config ?? new RoomConfig { MaxUsers = environment.MaxOccupants };
+        Config = config ?? new RoomConfig { MaxUsers = environment.MaxOccupants, Archived = environment.ArchiveByDefault };
         History = new RoomHistory(environment.HistoryLength);
         if (config is null)
         {
