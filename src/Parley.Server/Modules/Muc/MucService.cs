@@ -299,24 +299,41 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
 
                 return StanzaError.Of(StanzaErrorCondition.NotAcceptable, "Send groupchat messages to the room.");
             default:
+                if (type is "result" or "error")
+                {
+                    // An occupant answering an IQ another occupant sent it (Room.Iq.cs).
+                    if (to.Resource is not null)
+                    {
+                        room.ForwardIqAnswer(from, to.Resource, stanza, sends);
+                    }
+
+                    return null;
+                }
+
                 return type is "get" or "set" ? RoomIq(room, stanza, from, to, sends) : null;
         }
     }
 
-    /// <summary>IQs to the room (disco §6.4, muc#owner §10, muc#admin §8–§9) and XEP-0410 self-pings to an occupant JID.</summary>
+    /// <summary>
+    /// IQs to the room (disco §6.4, muc#owner §10, muc#admin §8–§9); to an occupant JID, XEP-0410
+    /// self-pings answered by the service and everything else forwarded to the occupant.
+    /// </summary>
     private StanzaError? RoomIq(Room room, Element iq, Jid from, Jid to, List<RoomSend> sends)
     {
         var payload = iq.FirstElement!;
         var get = Stanza.Type(iq) == "get";
         Element? answer = null;
         StanzaError? error;
+        if (to.Resource is not null && !(payload.Is("ping", Namespaces.Ping) && room.NickOf(from) == to.Resource))
+        {
+            // XEP-0410 §3: a ping to another occupant goes to it like any IQ; from someone not joined, not-acceptable.
+            return room.ForwardIq(from, to.Resource, iq, sends);
+        }
+
         if (to.Resource is not null)
         {
-            // XEP-0410 §3: the service answers a joined occupant's ping to its own occupant JID, and
-            // not-acceptable to anyone not joined under that nick.
-            error = !payload.Is("ping", Namespaces.Ping) ? StanzaError.Of(StanzaErrorCondition.ServiceUnavailable)
-                : room.NickOf(from) != to.Resource ? StanzaError.Of(StanzaErrorCondition.NotAcceptable, "You are not joined under that nickname.")
-                : null;
+            // XEP-0410 §3: the service answers a joined occupant's ping to its own occupant JID.
+            error = null;
         }
         else if (room.Locked && room.AffiliationOf(from) != MucAffiliation.Owner)
         {

@@ -52,7 +52,7 @@ internal sealed partial class Room
 
         foreach (var occupant in _byNick.Values)
         {
-            sends.Add(new RoomSend(from, occupant.RealJid, reflected.Clone().SetAttribute("to", occupant.RealJid.ToString())));
+            SendTo(sends, from, occupant, reflected.Clone());
         }
 
         return null;
@@ -86,9 +86,9 @@ internal sealed partial class Room
         }
 
         var from = OccupantJid(sender.Nick);
-        var relayed = Relayed(message, from, sender).SetAttribute("to", recipient.RealJid.ToString());
+        var relayed = Relayed(message, from, sender);
         relayed.AddElement("x", Namespaces.MucUser);
-        sends.Add(new RoomSend(from, recipient.RealJid, relayed));
+        SendTo(sends, from, recipient, relayed);
         return null;
     }
 

@@ -76,7 +76,7 @@ internal sealed partial class Room
                     x.AddElement("status").SetAttribute("code", code.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
 
-                sends.Add(new RoomSend(Jid, occupant.RealJid, notice));
+                SendTo(sends, Jid, occupant, notice);
             }
         }
 
@@ -129,7 +129,7 @@ internal sealed partial class Room
                     }
                 }
             });
-            sends.Add(new RoomSend(OccupantJid(occupant.Nick), occupant.RealJid, presence));
+            SendTo(sends, OccupantJid(occupant.Nick), occupant, presence);
         }
 
         _departed.AddRange(_byRealJid.Keys);
