@@ -82,7 +82,8 @@ public sealed class ModuleTests
             "#create-and-configure", "#create-nodes", "#delete-nodes", "#filtered-notifications", "#item-ids", "#last-published",
             "#persistent-items", "#presence-notifications", "#publish-options", "#publish", "#purge-nodes", "#retract-items", "#retrieve-items",
         }.Select(f => "http://jabber.org/protocol/pubsub" + f)];
-        string[] expected = [Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId, .. pep];
+        // And push registrations (XEP-0357 §5: the account advertises them).
+        string[] expected = [Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId, "urn:xmpp:push:0", .. pep];
         Assert.Equal(expected.Order(StringComparer.Ordinal), features.Order(StringComparer.Ordinal));
 
         // Each one is answered on the account's behalf; a server-only feature is refused there.
