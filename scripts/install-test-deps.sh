@@ -2,7 +2,9 @@
 # Installs what the interop tests need on a fresh Debian 12 machine (run as root):
 #   - Debian's slixmpp and aioxmpp, used with /usr/bin/python3 (the python3 on PATH may be a pyenv one
 #     that cannot import Debian packages);
-#   - @xmpp/client, pinned by the committed package-lock.json in tests/Parley.Interop.Tests/interop;
+#   - @xmpp/client, converse.js and playwright-core, pinned by the committed package-lock.json in
+#     tests/Parley.Interop.Tests/interop (playwright-core downloads no browser: it drives Debian's);
+#   - Debian's chromium, the headless browser the Converse.js tests drive (ConverseInteropTests);
 #   - Debian's prosody with lua-unbound (the resolver the federation tests point at their own DNS
 #     server) and dnsmasq-base (that DNS server, run in the foreground by the tests).
 #   - Debian's go-sendxmpp (the go-xmpp library: whitespace before a restarted stream's declaration);
@@ -30,7 +32,7 @@ fi
 
 # Debian packages not yet installed ("install ok installed" is dpkg's state of a complete install).
 missing=()
-for package in python3-slixmpp python3-aioxmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql systemd; do
+for package in python3-slixmpp python3-aioxmpp go-sendxmpp prosody lua-unbound dnsmasq-base ejabberd afl++ postgresql systemd chromium; do
     if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi

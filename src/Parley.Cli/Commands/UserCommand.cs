@@ -108,7 +108,7 @@ internal static class UserCommand
         if (verb == "archive-delete")
         {
             // The account stays; its archive is emptied (a user's "delete my history").
-            var deleted = await new Parley.Server.Modules.Archive.SqlArchiveStore(provider.GetRequiredService<SqlDatabase>()).DeleteAllAsync(jid, cancellationToken).ConfigureAwait(false);
+            var deleted = await new Parley.Server.Modules.Archive.SqlArchiveStore(provider.GetRequiredService<SqlDatabase>()).DeleteAllAsync(Parley.Server.Modules.Archive.ArchiveOwner.Account(jid), cancellationToken).ConfigureAwait(false);
             await console.Out.WriteLineAsync($"Deleted {deleted} archived messages of {jid}").ConfigureAwait(false);
             return 0;
         }

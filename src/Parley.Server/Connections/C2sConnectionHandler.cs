@@ -22,11 +22,11 @@ internal sealed class C2sConnectionHandler(ConnectionServices connections, Negot
         new XmppConnection(context, connections, directTls, connection => new C2sRole(this, connection, directTls ? "c2s-tls" : "c2s", directTls)).RunAsync();
 
     /// <summary>
-    /// A client stream over an accepted WebSocket (RFC 7395), its messages carried by
-    /// <paramref name="context"/>'s pipes as <see cref="WebSocketFraming"/> expects them.
+    /// A client stream carried by HTTP: an accepted WebSocket (RFC 7395) or a BOSH session (XEP-0206),
+    /// its elements handed over by <paramref name="context"/>'s pipes as <paramref name="framing"/> expects them.
     /// </summary>
+    /// <param name="kind">The transport for logs: "ws", "bosh".</param>
     /// <param name="secure">The HTTP connection is HTTPS, or plain on a listener the configuration allows it on.</param>
-    /// <param name="framing">The transport's <see cref="WebSocketFraming"/>.</param>
-    public Task HandleWebSocketAsync(ConnectionContext context, bool secure, Func<XmlLimits, IStreamFraming> framing) =>
-        new XmppConnection(context, connections, directTls: false, connection => new C2sRole(this, connection, "ws", secure), framing).RunAsync();
+    public Task HandleFramedAsync(ConnectionContext context, string kind, bool secure, Func<XmlLimits, IStreamFraming> framing) =>
+        new XmppConnection(context, connections, directTls: false, connection => new C2sRole(this, connection, kind, secure), framing).RunAsync();
 }

@@ -8,8 +8,8 @@ using Parley.Xmpp.Xml;
 namespace Parley.Server.Connections;
 
 /// <summary>A client stream: <see cref="C2sNegotiator"/> until a resource is bound, then the router.</summary>
-/// <param name="kind">The listener for logs: "c2s", "c2s-tls", "ws".</param>
-/// <param name="secure">The transport is already confidential (direct TLS, HTTPS below a WebSocket): no STARTTLS to offer.</param>
+/// <param name="kind">The listener for logs: "c2s", "c2s-tls", "ws", "bosh".</param>
+/// <param name="secure">The transport is already confidential (direct TLS, HTTPS below a WebSocket or BOSH): no STARTTLS to offer.</param>
 internal sealed class C2sRole(C2sConnectionHandler server, XmppConnection connection, string kind, bool secure) : IStreamRole
 {
     private readonly C2sNegotiator _negotiator = new(server.Negotiation, connection, connection, secure);

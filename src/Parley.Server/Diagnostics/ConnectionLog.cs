@@ -4,7 +4,7 @@ using Parley.Xmpp.Streams;
 
 namespace Parley.Server.Diagnostics;
 
-/// <summary>Connections/ and Hosting/ listener logs. Event IDs 100–199; next free: 111.</summary>
+/// <summary>Connections/ and Hosting/ listener logs. Event IDs 100–199; next free: 112.</summary>
 internal static partial class ConnectionLog
 {
     [LoggerMessage(100, LogLevel.Debug, "Connection {ConnectionId} accepted on {Kind} from {Remote}")]
@@ -39,6 +39,9 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(110, LogLevel.Debug, "Connection {ConnectionId} lost: {Reason}")]
     public static partial void Lost(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(111, LogLevel.Information, "BOSH session {ConnectionId}: no request for {Seconds} s, ended (XEP-0124 §10)")]
+    public static partial void BoshInactive(ILogger logger, string connectionId, int seconds);
 
     // 150-159: the limits of issue #5 (hardening).
     [LoggerMessage(150, LogLevel.Information, "Connection {ConnectionId} from {EndPoint} refused: {Reason}")]

@@ -43,4 +43,7 @@ public sealed class HttpOptions
 
     /// <summary>Largest request body outside uploads (BOSH), in bytes; larger gets 413. Default 0: Limits:MaxStanzaBytes plus 4096.</summary>
     public int MaxRequestBodyBytes { get; set; }
+
+    /// <summary>BOSH (XEP-0124/0206) at /http-bind: session parameters and bounds (keys Http:Bosh:*).</summary>
+    public BoshOptions Bosh { get; set; } = new();
 }

@@ -29,4 +29,10 @@ public sealed class MucOptions
 
     /// <summary>Groupchat messages a room keeps for the discussion history sent on join; 0 to 1000. Default 20.</summary>
     public int HistoryLength { get; set; } = 20;
+
+    /// <summary>
+    /// Whether a new room archives its groupchat (XEP-0313 on the room JID) until its owner turns it
+    /// off (muc#roomconfig_enablearchiving); only while the Archive module is on. Default true.
+    /// </summary>
+    public bool ArchiveByDefault { get; set; } = true;
 }

@@ -319,6 +319,14 @@ internal sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
         ValidatePositive("Http:RequestsPerSecond", http.RequestsPerSecond, failures);
         ValidatePositive("Http:RequestBurst", http.RequestBurst, failures);
         ValidateRange("Http:MaxRequestBodyBytes", http.MaxRequestBodyBytes, 0, 64 * 1024 * 1024, failures);
+        var bosh = http.Bosh;
+        ValidateRange("Http:Bosh:MaxWaitSeconds", bosh.MaxWaitSeconds, 1, 3600, failures);
+        ValidateRange("Http:Bosh:MaxHold", bosh.MaxHold, 0, 16, failures);
+        ValidateRange("Http:Bosh:InactivitySeconds", bosh.InactivitySeconds, 1, 3600, failures);
+        ValidateRange("Http:Bosh:PollingSeconds", bosh.PollingSeconds, 0, 3600, failures);
+        ValidateRange("Http:Bosh:MaxPauseSeconds", bosh.MaxPauseSeconds, 0, 86400, failures);
+        ValidateRange("Http:Bosh:MaxSessions", bosh.MaxSessions, 1, 10_000_000, failures);
+        ValidateRange("Http:Bosh:MaxPendingBytes", bosh.MaxPendingBytes, 4096, 64 * 1024 * 1024, failures);
     }
 
     private static void ValidateRange(string key, int value, int min, int max, List<string> failures)

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Modules;
 using Parley.Server.Modules.Archive;
+using Parley.Server.Modules.Avatars;
 using Parley.Server.Modules.Blocking;
+using Parley.Server.Modules.Bookmarks;
 using Parley.Server.Modules.Caps;
 using Parley.Server.Modules.Carbons;
 using Parley.Server.Modules.ClientState;
@@ -46,7 +48,7 @@ internal static class ServerModules
         ModuleRegistration.For<PresenceModule>("Presence"),
         ModuleRegistration.For<RosterModule>("Roster"),
         // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).
-        ModuleRegistration.For<ArchiveModule>("Archive", AddArchive, enabledByDefault: static options => options.Archive.Enabled),
+        ModuleRegistration.For<ArchiveModule>(ArchiveModule.Name, AddArchive, enabledByDefault: static options => options.Archive.Enabled),
         ModuleRegistration.For<CarbonsModule>("Carbons", enabledByDefault: static options => options.Carbons.Enabled),
         ModuleRegistration.For<MessageModule>("Messages"),
         ModuleRegistration.For<StreamManagementModule, StreamManagementOptions>("Sm", AddStreamManagement),
@@ -56,6 +58,8 @@ internal static class ServerModules
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
         ModuleRegistration.For<PrivateStorageModule>("PrivateStorage", static services => services.TryAddSingleton<IPrivateXmlStore, SqlPrivateXmlStore>()),
         ModuleRegistration.For<PepModule>("Pep", AddPep),
+        ModuleRegistration.For<AvatarModule>("Avatars", static services => services.AddSingleton<AvatarHashes>()),
+        ModuleRegistration.For<BookmarksModule>("Bookmarks"),
         ModuleRegistration.For<MucModule>(MucModule.Name, AddMuc, enabledByDefault: static options => options.Muc.Enabled),
         ModuleRegistration.For<UploadModule, UploadOptions>(UploadModule.Name, AddUpload),
         ModuleRegistration.For<EntityTimeModule>("Time"),
@@ -98,6 +102,7 @@ internal static class ServerModules
         services.AddSingleton<ArchiveIds>();
         services.TryAddSingleton<IArchiveStore, SqlArchiveStore>();
         services.AddSingleton<ArchiveWriter>();
+        services.AddSingleton<ArchiveQueries>();
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveWriter>());
         services.AddSingleton<ArchiveRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<ArchiveRetention>());
@@ -116,7 +121,9 @@ internal static class ServerModules
         services.AddSingleton<CapsCache>();
         services.AddSingleton<ContactResources>();
         services.AddSingleton<PepNotifier>();
+        services.AddSingleton<PepPublisher>();
         services.AddSingleton<PepRequests>();
+        services.AddSingleton<PepNodeDisco>();
         services.AddSingleton<PepOwnerRequests>();
     }
 

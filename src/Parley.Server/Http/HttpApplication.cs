@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Http.Bosh;
 using Parley.Server.Http.Discovery;
 using Parley.Server.Http.Upload;
 using Parley.Server.Http.WebSockets;
@@ -18,6 +19,7 @@ internal static class HttpApplication
         var services = app.ApplicationServices;
         var limiter = services.GetRequiredService<HttpRateLimiter>();
         var websocket = services.GetRequiredService<XmppWebSocketEndpoint>();
+        var bosh = services.GetRequiredService<BoshEndpoint>();
         var hostMeta = services.GetRequiredService<HostMetaEndpoint>();
         var upload = services.GetRequiredService<UploadEndpoint>();
 
@@ -34,6 +36,7 @@ internal static class HttpApplication
             return path switch
             {
                 XmppWebSocketEndpoint.Path => websocket.HandleAsync(http),
+                BoshEndpoint.Path => bosh.HandleAsync(http),
                 HostMetaEndpoint.XrdPath => hostMeta.HandleAsync(http, json: false),
                 HostMetaEndpoint.JrdPath => hostMeta.HandleAsync(http, json: true),
                 _ when path?.StartsWith(UploadEndpoint.Prefix, StringComparison.Ordinal) == true => upload.HandleAsync(http),
@@ -48,6 +51,8 @@ internal static class HttpApplication
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<XmppWebSocketEndpoint>();
+        services.AddSingleton<BoshSessions>();
+        services.AddSingleton<BoshEndpoint>();
         services.AddSingleton<HostMetaEndpoint>();
         services.AddSingleton<UploadEndpoint>();
     }

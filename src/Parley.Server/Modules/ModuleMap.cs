@@ -39,6 +39,8 @@ internal sealed class ModuleMap
 
     internal List<(Addressed Addressed, DiscoItems Items)> DiscoItemSources { get; } = [];
 
+    internal List<(Addressed Addressed, DiscoNode Info, DiscoNode Items)> DiscoNodeSources { get; } = [];
+
     internal string CurrentModule { get; set; } = "";
 
     /// <summary>Handles IQs of one type/name/namespace; one handler per key, a duplicate fails at start.</summary>
@@ -111,6 +113,12 @@ internal sealed class ModuleMap
     /// the addressee's kind, which sees the request (who asks) and adds what that asker may see.
     /// </summary>
     public void DiscoItems(Addressed addressed, DiscoItems items) => DiscoItemSources.Add((addressed, items));
+
+    /// <summary>
+    /// XEP-0030 §3.2 / §4.2 queries to a node of an addressee: each source answers for the nodes it
+    /// knows (null for others); a node no source knows is item-not-found.
+    /// </summary>
+    public void DiscoNode(Addressed addressed, DiscoNode info, DiscoNode items) => DiscoNodeSources.Add((addressed, info, items));
 
     /// <summary>An element for &lt;stream:features/&gt; at a stage; the function may return null to omit it.</summary>
     public void StreamFeature(StreamStage stage, Func<StreamFeatureContext, Element?> feature) => StreamFeatures.Add((stage, feature));

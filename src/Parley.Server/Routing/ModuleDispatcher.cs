@@ -53,6 +53,10 @@ internal sealed class ModuleDispatcher
     public IEnumerable<DiscoItems> DiscoItemSources(Addressed addressee) =>
         T.DiscoItemSources.Where(s => (s.Addressed & addressee) != 0).Select(s => s.Items);
 
+    /// <summary>The sources of node disco of an addressee kind (<see cref="ModuleMap.DiscoNode"/>).</summary>
+    public IEnumerable<(DiscoNode Info, DiscoNode Items)> DiscoNodeSources(Addressed addressee) =>
+        T.DiscoNodeSources.Where(s => (s.Addressed & addressee) != 0).Select(s => (s.Info, s.Items));
+
     private Tables T => _tables ?? Build();
 
     /// <summary>Asks every module for its declarations and freezes them; later calls return the same tables.</summary>
@@ -181,6 +185,7 @@ internal sealed class ModuleDispatcher
                     (IReadOnlyList<string>)[.. map.Features.Where(f => (f.Addressed & addressee) != 0).Select(f => f.Var).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]));
             StreamFeatures = [.. map.StreamFeatures];
             DiscoItemSources = [.. map.DiscoItemSources];
+            DiscoNodeSources = [.. map.DiscoNodeSources];
         }
 
         public FrozenDictionary<IqKey, (Addressed Addressed, IqHandler Handler)> Iq { get; }
@@ -207,6 +212,8 @@ internal sealed class ModuleDispatcher
         public (StreamStage Stage, Func<StreamFeatureContext, Element?> Feature)[] StreamFeatures { get; }
 
         public (Addressed Addressed, DiscoItems Items)[] DiscoItemSources { get; }
+
+        public (Addressed Addressed, DiscoNode Info, DiscoNode Items)[] DiscoNodeSources { get; }
 
         /// <summary>One handler per key: a second is named with both modules and fails the start.</summary>
         private static FrozenDictionary<TKey, TValue> Unique<TKey, TValue>(IEnumerable<(TKey Key, TValue Value, string Module)> routes, Func<TKey, string> describe)

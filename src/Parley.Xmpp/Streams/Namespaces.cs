@@ -79,6 +79,12 @@ public static class Namespaces
     /// <summary>RFC 7395 §3.3.2: the &lt;open/&gt; and &lt;close/&gt; elements of a WebSocket stream.</summary>
     public const string Framing = "urn:ietf:params:xml:ns:xmpp-framing";
 
+    /// <summary>XEP-0124 §4: the BOSH &lt;body/&gt; wrapper.</summary>
+    public const string HttpBind = "http://jabber.org/protocol/httpbind";
+
+    /// <summary>XEP-0206 §3: the xmpp:version, xmpp:restart and xmpp:restartlogic attributes of XMPP over BOSH.</summary>
+    public const string XBosh = "urn:xmpp:xbosh";
+
     /// <summary>XEP-0363 HTTP File Upload.</summary>
     public const string HttpUpload = "urn:xmpp:http:upload:0";
 }

@@ -36,6 +36,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
         S2sPort = FreePort.Next(address, C2sPort, DirectTlsPort);
         ComponentPort = FreePort.Next(address, C2sPort, DirectTlsPort, S2sPort);
         HttpPort = FreePort.Next(address, C2sPort, DirectTlsPort, S2sPort, ComponentPort);
+        WebPagePort = FreePort.Next(address, C2sPort, DirectTlsPort, S2sPort, ComponentPort, HttpPort);
     }
 
     public string Domain { get; }
@@ -54,6 +55,12 @@ internal sealed class ParleyProcess : IAsyncDisposable
 
     /// <summary>The plain loopback HTTP port (WebSocket, BOSH, host-meta, uploads), listened on by <see cref="StartAsync()"/>.</summary>
     public int HttpPort { get; }
+
+    /// <summary>
+    /// A free port for a browser test's own static page: its origin (http://Host:WebPagePort) is in
+    /// Http:AllowedOrigins, so the page may use WebSocket and BOSH cross-origin as a deployed web client does.
+    /// </summary>
+    public int WebPagePort { get; }
 
     /// <summary>The one external component <see cref="StartAsync()"/> declares.</summary>
     public string ComponentDomain => "component." + Domain;
@@ -196,16 +203,25 @@ internal sealed class ParleyProcess : IAsyncDisposable
                 "--c2s-port", C2sPort.ToString(CultureInfo.InvariantCulture),
                 "--c2s-tls-port", DirectTlsPort.ToString(CultureInfo.InvariantCulture),
                 "--bind", Host, .. arguments,
-            ]);
+            ],
+            new Dictionary<string, string> { ["PARLEY_Http__AllowedOrigins__0"] = $"http://{Host}:{WebPagePort.ToString(CultureInfo.InvariantCulture)}" });
         await _server.WaitForLineAsync(line => line.Contains("Parley is ready", StringComparison.Ordinal), StartTimeout);
     }
 
-    private static ChildProcess StartCli(string[] arguments) =>
-        ChildProcess.Start("dotnet", [CliPath, .. arguments], new Dictionary<string, string>
+    private static ChildProcess StartCli(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var variables = new Dictionary<string, string>
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
-        });
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
+        return ChildProcess.Start("dotnet", [CliPath, .. arguments], variables);
+    }
 
     /// <summary>parley.dll is copied next to this assembly by the project reference to Parley.Cli.</summary>
     private static string CliPath

@@ -23,6 +23,9 @@ public sealed class ParleyServer : IAsyncLifetime
     /// <summary>The plain loopback HTTP port: ws://127.0.0.1:HttpPort/xmpp-websocket.</summary>
     public int HttpPort => _process.HttpPort;
 
+    /// <summary>The port a browser test serves its page on; that origin may use WebSocket and BOSH.</summary>
+    public int WebPagePort => _process.WebPagePort;
+
     public string ComponentDomain => _process.ComponentDomain;
 
     public string ComponentSecret => _process.ComponentSecret;

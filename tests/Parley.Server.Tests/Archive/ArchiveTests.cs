@@ -386,8 +386,8 @@ public sealed class ArchiveTests
         var julietJid = Xmpp.Addressing.Jid.Parse("juliet@localhost");
         var store = server.Services.GetRequiredService<IArchiveStore>();
         Assert.Equal(Parley.Server.Accounts.AccountResult.Succeeded, await server.Services.GetRequiredService<Parley.Server.Accounts.AccountService>().RemoveAsync(julietJid));
-        Assert.Null(await store.BoundsAsync(julietJid, CancellationToken.None));
-        Assert.NotNull(await store.BoundsAsync(Xmpp.Addressing.Jid.Parse("romeo@localhost"), CancellationToken.None));
+        Assert.Null(await store.BoundsAsync(ArchiveOwner.Account(julietJid), CancellationToken.None));
+        Assert.NotNull(await store.BoundsAsync(ArchiveOwner.Account(Xmpp.Addressing.Jid.Parse("romeo@localhost")), CancellationToken.None));
     }
 
     [Fact]

@@ -48,6 +48,28 @@ internal static class MucClient
         return read;
     }
 
+    /// <summary>
+    /// Logs the users in; the first creates an instant room and every other one enters it, under its
+    /// name capitalized; each stream is read past the entrances that followed its own.
+    /// </summary>
+    public static async Task<RawStream[]> RoomWithAsync(TestServer server, string room, params string[] names)
+    {
+        var users = await UsersAsync(server, names);
+        await users[0].CreateInstantAsync(room, Nick(names[0]));
+        for (var i = 1; i < users.Length; i++)
+        {
+            await users[i].EnterAsync(room, Nick(names[i]));
+            for (var earlier = 0; earlier < i; earlier++)
+            {
+                await users[earlier].ExpectPresenceAsync();
+            }
+        }
+
+        return users;
+    }
+
+    private static string Nick(string name) => char.ToUpperInvariant(name[0]) + name[1..];
+
     /// <summary>Joins and expects the error presence the room answers with; returns its condition.</summary>
     public static async Task<string?> EnterRefusedAsync(this RawStream client, string room, string nick, string join = "")
     {

@@ -44,11 +44,8 @@ public sealed class MucRoomTests
     public async Task Groupchat_reaches_every_occupant_with_the_senders_occupant_id_and_a_claimed_id_is_replaced()
     {
         await using var server = await TestServer.StartAsync();
-        var users = await UsersAsync(server, "alice", "bob");
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
         var (alice, bob) = (users[0], users[1]);
-        await alice.CreateInstantAsync("lobby", "Alice");
-        await bob.EnterAsync("lobby", "Bob");
-        await alice.ExpectPresenceAsync();
 
         await bob.SendAsync($"<message to='lobby@{Service}' type='groupchat' id='m1'><body>hello</body><occupant-id xmlns='{Namespaces.OccupantId}' id='forged'/></message>");
         var atAlice = await alice.ExpectMessageAsync();
@@ -120,11 +117,9 @@ public sealed class MucRoomTests
     public async Task Nick_change_private_message_subject_and_history()
     {
         await using var server = await TestServer.StartAsync();
-        var users = await UsersAsync(server, "alice", "bob", "carol");
-        var (alice, bob, carol) = (users[0], users[1], users[2]);
-        await alice.CreateInstantAsync("lobby", "Alice");
-        await bob.EnterAsync("lobby", "Bob");
-        await alice.ExpectPresenceAsync();
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
+        var (alice, bob) = (users[0], users[1]);
+        var carol = (await UsersAsync(server, "carol"))[0];
 
         // §7.6: 303 with the new nick, then available from it.
         await bob.SendAsync($"<presence to='lobby@{Service}/Robert'/>");
@@ -172,11 +167,8 @@ public sealed class MucRoomTests
     public async Task Leaving_and_a_dropped_session_send_unavailable_and_temporary_rooms_end_when_empty()
     {
         await using var server = await TestServer.StartAsync();
-        var users = await UsersAsync(server, "alice", "bob");
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
         var (alice, bob) = (users[0], users[1]);
-        await alice.CreateInstantAsync("lobby", "Alice");
-        await bob.EnterAsync("lobby", "Bob");
-        await alice.ExpectPresenceAsync();
 
         await bob.SendAsync($"<presence to='lobby@{Service}/Bob' type='unavailable'><status>bye</status></presence>");
         var left = await alice.ExpectPresenceAsync();
@@ -239,6 +231,85 @@ public sealed class MucRoomTests
         Assert.Contains(Namespaces.OccupantId, features);
         var form = info.Child("x", "jabber:x:data")!;
         Assert.Contains(form.Children(), f => f.GetAttribute("var") == "muc#roominfo_description" && f.ChildText("value", "jabber:x:data") == "Talk");
+    }
+
+    [Fact]
+    [Trait("Conformance", "XEP-0045 §7.2 (multi-session nick)")]
+    public async Task A_second_resource_joins_under_the_same_nick_receives_everything_and_leaves_alone()
+    {
+        await using var server = await TestServer.StartAsync();
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
+        var (alice, bob) = (users[0], users[1]);
+        await using var phone = await RawStream.ConnectAsync(server.C2s);
+        await phone.LoginAsync("alice", "secret", "phone");
+
+        // The second session gets the occupants and its own presence (110), the others see no change.
+        var read = await phone.EnterAsync("lobby", "Alice");
+        var presences = read.Where(e => e.Name == "presence").ToList();
+        Assert.Equal(["lobby@conference.localhost/Bob", "lobby@conference.localhost/Alice"], presences.Select(p => p.GetAttribute("from")));
+        Assert.Contains("110", Codes(presences[^1]));
+        Assert.Equal("alice@localhost/phone", presences[^1].GetAttribute("to"));
+        await bob.ExpectNothingPendingAsync();
+        await alice.ExpectNothingPendingAsync();
+
+        // Groupchat and private messages reach both sessions.
+        await bob.SendAsync($"<message to='lobby@{Service}' type='groupchat'><body>to all</body></message>");
+        await bob.SendAsync($"<message to='lobby@{Service}/Alice' type='chat'><body>to you</body></message>");
+        foreach (var session in new[] { alice, phone })
+        {
+            Assert.Equal("to all", (await session.ExpectMessageAsync()).ChildText("body", Namespaces.Client));
+            Assert.Equal("to you", (await session.ExpectMessageAsync()).ChildText("body", Namespaces.Client));
+        }
+
+        Assert.Equal("to all", (await bob.ExpectMessageAsync()).ChildText("body", Namespaces.Client));
+
+        // Another user may not take the nick, and one session cannot rename the others.
+        var carol = (await UsersAsync(server, "carol"))[0];
+        Assert.Equal("conflict", await carol.EnterRefusedAsync("lobby", "Alice"));
+        await phone.SendAsync($"<presence to='lobby@{Service}/Alicia'/>");
+        Assert.Equal("not-acceptable", Exchange.Condition(await phone.ExpectPresenceAsync()));
+
+        // One session leaves: it alone hears so; the occupant stays in the room for the other.
+        await phone.SendAsync($"<presence to='lobby@{Service}/Alice' type='unavailable'/>");
+        var left = await phone.ExpectPresenceAsync();
+        Assert.Equal("unavailable", left.GetAttribute("type"));
+        Assert.Equal(["110"], Codes(left));
+        await bob.SendAsync($"<message to='lobby@{Service}' type='groupchat'><body>still there?</body></message>");
+        Assert.Equal("still there?", (await alice.ExpectMessageAsync()).ChildText("body", Namespaces.Client));
+        await bob.ExpectMessageAsync();
+        await phone.ExpectNothingPendingAsync();
+        await bob.ExpectNothingPendingAsync();
+    }
+
+    [Fact]
+    [Trait("Conformance", "XEP-0045 §7.5 (IQ to an occupant)")]
+    [Trait("Conformance", "XEP-0410 §3")]
+    public async Task Iqs_to_an_occupant_are_forwarded_and_answered_through_the_room_without_real_jids()
+    {
+        await using var server = await TestServer.StartAsync();
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
+        var (alice, bob) = (users[0], users[1]);
+
+        await bob.SendAsync($"<iq type='get' id='v1' to='lobby@{Service}/Alice'><query xmlns='jabber:iq:version'/></iq>");
+        var asked = await alice.ExpectStanzaAsync("iq");
+        Assert.Equal(("lobby@conference.localhost/Bob", "alice@localhost/r", "v1"), (asked.GetAttribute("from"), asked.GetAttribute("to"), asked.GetAttribute("id")));
+        Assert.NotNull(asked.Child("query", "jabber:iq:version"));
+        await alice.SendAsync($"<iq type='result' id='v1' to='lobby@{Service}/Bob'><query xmlns='jabber:iq:version'><name>Alice's client</name></query></iq>");
+        var answer = await bob.ExpectStanzaAsync("iq");
+        Assert.Equal(("lobby@conference.localhost/Alice", "result", "v1"), (answer.GetAttribute("from"), answer.GetAttribute("type"), answer.GetAttribute("id")));
+        Assert.Equal("Alice's client", answer.Child("query", "jabber:iq:version")?.ChildText("name", "jabber:iq:version"));
+
+        // XEP-0410: a ping to another occupant is that occupant's to answer; errors come back the same way.
+        await bob.SendAsync($"<iq type='get' id='p1' to='lobby@{Service}/Alice'><ping xmlns='urn:xmpp:ping'/></iq>");
+        Assert.NotNull((await alice.ExpectStanzaAsync("iq")).Child("ping", "urn:xmpp:ping"));
+        await alice.SendAsync($"<iq type='error' id='p1' to='lobby@{Service}/Bob'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        Assert.Equal("service-unavailable", Exchange.Condition(await bob.ExpectStanzaAsync("iq")));
+
+        // From outside the room not-acceptable; to a nick no one holds item-not-found.
+        var carol = (await UsersAsync(server, "carol"))[0];
+        Assert.Equal("not-acceptable", Exchange.Condition(await carol.AskAsync($"<iq type='get' id='c' to='lobby@{Service}/Alice'><query xmlns='jabber:iq:version'/></iq>")));
+        Assert.Equal("item-not-found", Exchange.Condition(await bob.AskAsync($"<iq type='get' id='n' to='lobby@{Service}/Nobody'><query xmlns='jabber:iq:version'/></iq>")));
+        await alice.ExpectNothingPendingAsync();
     }
 
     internal static async Task Configure(RawStream owner, string room, params (string Var, string Value)[] fields)

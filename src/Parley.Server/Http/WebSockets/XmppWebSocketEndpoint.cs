@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -51,12 +50,9 @@ internal sealed class XmppWebSocketEndpoint(
         var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = SubProtocol }).ConfigureAwait(false);
         var parley = options.Value;
         var connection = new WebSocketConnection(http, socket, parley.Limits.MaxStanzaBytes + (long)MessageSlack, lifetime.ApplicationStopping);
-        // TLS is HTTPS's (RFC 7395 §3.7); plain HTTP is bound to loopback unless the operator vouches for
-        // the path to the client (a TLS-terminating proxy, Http:AllowPlaintextRemote).
-        var secure = http.Request.IsHttps || parley.Http.AllowPlaintextRemote
-            || (http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote));
+        var secure = HttpSecurity.IsSecure(http, parley.Http);
         await connection.RunAsync(
-            context => handler.HandleWebSocketAsync(context, secure, limits => new WebSocketFraming(limits, () => connection.Fault)),
+            context => handler.HandleFramedAsync(context, "ws", secure, limits => new WebSocketFraming(limits, () => connection.Fault)),
             time).ConfigureAwait(false);
     }
 }

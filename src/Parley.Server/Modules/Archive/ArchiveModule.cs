@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
 using Parley.Server.Modules.Roster;
@@ -24,12 +23,16 @@ namespace Parley.Server.Modules.Archive;
 internal sealed class ArchiveModule(
     IArchiveStore store,
     ArchiveWriter writer,
+    ArchiveQueries queries,
     ArchiveIds ids,
     IRosterStore rosters,
     HostedDomains domains,
     IOptions<ParleyOptions> options,
     TimeProvider time) : IXmppModule
 {
+    /// <summary>Its registration name (section Modules:Archive); the MUC rooms read its switch too (room archives).</summary>
+    public const string Name = "Archive";
+
     private readonly ArchiveOptions _options = options.Value.Archive;
 
     private readonly ArchivePreferenceCache _preferences = new(store, ArchivePreferences.Of(
@@ -83,14 +86,14 @@ internal sealed class ArchiveModule(
         var now = time.GetUtcNow();
         if (senderId is { } sent)
         {
-            await writer.EnqueueAsync(new ArchivedMessage(sent, context.From.Account, context.To!, now, stanza), context.CancellationToken).ConfigureAwait(false);
+            await writer.EnqueueAsync(new ArchivedMessage(sent, ArchiveOwner.Account(context.From.Account), context.To!, now, stanza), context.CancellationToken).ConfigureAwait(false);
         }
 
         if (archived)
         {
             var id = ids.Next();
             StanzaIds.Stamp(message, id, account);
-            await writer.EnqueueAsync(new ArchivedMessage(id, account, context.From.Jid, now, stanza), context.CancellationToken).ConfigureAwait(false);
+            await writer.EnqueueAsync(new ArchivedMessage(id, ArchiveOwner.Account(account), context.From.Jid, now, stanza), context.CancellationToken).ConfigureAwait(false);
         }
 
         return Handling.Continue;
@@ -118,7 +121,7 @@ internal sealed class ArchiveModule(
             var id = ids.Next();
             if (!IsLocalAccount(context.Addressed))
             {
-                await writer.EnqueueAsync(new ArchivedMessage(id, account, to, time.GetUtcNow(), StoredXml.Write(message)), context.CancellationToken).ConfigureAwait(false);
+                await writer.EnqueueAsync(new ArchivedMessage(id, ArchiveOwner.Account(account), to, time.GetUtcNow(), StoredXml.Write(message)), context.CancellationToken).ConfigureAwait(false);
             }
 
             StanzaIds.Stamp(message, id, account);
@@ -151,7 +154,7 @@ internal sealed class ArchiveModule(
             ?? await rosters.FindAsync(account, contact.Bare, cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    /// <summary>XEP-0313 §4.2: results as messages, then the IQ result with &lt;fin/&gt; and the XEP-0059 set.</summary>
+    /// <summary>XEP-0313 §4.2: results as messages to the asking session, then the IQ result with &lt;fin/&gt; and the XEP-0059 set.</summary>
     private async ValueTask<IqReply> QueryAsync(IqContext context)
     {
         if (Owner(context) is not { } session)
@@ -160,93 +163,16 @@ internal sealed class ArchiveModule(
             return IqReply.Fail(StanzaErrorCondition.Forbidden);
         }
 
-        if (!ArchiveQueryParser.TryParse(context.Payload, _options.DefaultPageSize, _options.MaxPageSize, out var query, out var error))
+        return await queries.QueryAsync(ArchiveOwner.Account(session.Account), context.Payload, session.Jid, result =>
         {
-            return new IqReply(null, error);
-        }
-
-        await writer.WhenWrittenAsync(context.CancellationToken).ConfigureAwait(false);
-        var account = session.Account;
-        if (query.Referenced.Count != 0)
-        {
-            var found = await store.ExistingAsync(account, query.Referenced, context.CancellationToken).ConfigureAwait(false);
-            if (query.Referenced.Any(id => !found.Contains(id)))
-            {
-                // XEP-0313 §4.1.4 / XEP-0059 §2.6: a page anchored on a message the archive does not hold.
-                return IqReply.Fail(StanzaErrorCondition.ItemNotFound);
-            }
-        }
-
-        var page = await store.QueryAsync(account, query, context.CancellationToken).ConfigureAwait(false);
-        var queryId = context.Payload.GetAttribute("queryid");
-        for (var i = 0; i < page.Items.Count; i++)
-        {
-            var item = page.Items[query.FlipPage ? page.Items.Count - 1 - i : i];
-            session.Send(Result(session, queryId, item));
-        }
-
-        var fin = new Element("fin", Namespaces.Mam)
-            .SetAttribute("complete", page.Complete ? "true" : "false")
-            .SetAttribute("stable", "true");
-        var set = fin.AddElement("set", Namespaces.Rsm);
-        if (page.Items.Count != 0)
-        {
-            // The first and last of the result set's order, flipped or not, so paging on from them works the same.
-            set.AddElement("first").SetAttribute("index", page.FirstIndex.ToString(CultureInfo.InvariantCulture)).AddText(ArchiveIds.Format(page.Items[0].Id));
-            set.AddElement("last").AddText(ArchiveIds.Format(page.Items[^1].Id));
-        }
-
-        set.AddElement("count").AddText(page.Count.ToString(CultureInfo.InvariantCulture));
-        return IqReply.Result(fin);
-    }
-
-    /// <summary>One result (XEP-0313 §4.2): the message forwarded (XEP-0297) with its XEP-0203 delay, from the account's archive.</summary>
-    private static Element Result(ClientSession session, string? queryId, ArchivedMessage item)
-    {
-        var message = new Element("message", Namespaces.Client)
-            .SetAttribute("from", session.Account.ToString())
-            .SetAttribute("to", session.Jid.ToString());
-        var result = message.AddElement("result", Namespaces.Mam)
-            .SetAttribute("queryid", queryId)
-            .SetAttribute("id", ArchiveIds.Format(item.Id));
-        var forwarded = result.AddElement("forwarded", Namespaces.Forward);
-        forwarded.AddElement("delay", Namespaces.Delay)
-            .SetAttribute("stamp", item.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        var stored = StoredXml.Read(item.Stanza);
-        if (StanzaIds.Find(stored, session.Account) is null)
-        {
-            // XEP-0359 §4 / XEP-0313 §5.2: the archive's id is the stanza-id by the account; the stored
-            // message names no archive (one serialization serves both of a local conversation's rows).
-            StanzaIds.Stamp(stored, item.Id, session.Account);
-        }
-
-        forwarded.Add(stored);
-        return message;
+            session.Send(result);
+            return ValueTask.CompletedTask;
+        }, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>XEP-0313 §4.1.1: the form a client fills, listing the fields this server supports.</summary>
-    private ValueTask<IqReply> FormAsync(IqContext context)
-    {
-        if (Owner(context) is null)
-        {
-            return ValueTask.FromResult(IqReply.Fail(StanzaErrorCondition.Forbidden));
-        }
-
-        var query = new Element("query", Namespaces.Mam);
-        var form = query.AddElement("x", Namespaces.DataForms).SetAttribute("type", "form");
-        form.AddElement("field").SetAttribute("var", "FORM_TYPE").SetAttribute("type", "hidden").AddElement("value").AddText(Namespaces.Mam);
-        foreach (var field in ArchiveQueryParser.Fields)
-        {
-            form.AddElement("field").SetAttribute("var", field).SetAttribute("type", field switch
-            {
-                "with" => "jid-single",
-                "ids" => "text-multi",
-                _ => "text-single",
-            });
-        }
-
-        return ValueTask.FromResult(IqReply.Result(query));
-    }
+    private ValueTask<IqReply> FormAsync(IqContext context) =>
+        ValueTask.FromResult(Owner(context) is null ? IqReply.Fail(StanzaErrorCondition.Forbidden) : IqReply.Result(ArchiveQueries.Form()));
 
     /// <summary>XEP-0313 §7 (metadata): the first and last message of the archive, or an empty archive.</summary>
     private async ValueTask<IqReply> MetadataAsync(IqContext context)
@@ -256,19 +182,7 @@ internal sealed class ArchiveModule(
             return IqReply.Fail(StanzaErrorCondition.Forbidden);
         }
 
-        await writer.WhenWrittenAsync(context.CancellationToken).ConfigureAwait(false);
-        var metadata = new Element("metadata", Namespaces.Mam);
-        if (await store.BoundsAsync(session.Account, context.CancellationToken).ConfigureAwait(false) is var (first, last))
-        {
-            foreach (var (name, item) in (ReadOnlySpan<(string, ArchivedMessage)>)[("start", first), ("end", last)])
-            {
-                metadata.AddElement(name)
-                    .SetAttribute("id", ArchiveIds.Format(item.Id))
-                    .SetAttribute("timestamp", item.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return IqReply.Result(metadata);
+        return IqReply.Result(await queries.MetadataAsync(ArchiveOwner.Account(session.Account), context.CancellationToken).ConfigureAwait(false));
     }
 
     private async ValueTask<IqReply> GetPreferencesAsync(IqContext context)

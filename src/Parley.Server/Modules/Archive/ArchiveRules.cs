@@ -13,13 +13,19 @@ internal static class ArchiveRules
     /// &lt;no-permanent-store/&gt; keep a message out, &lt;store/&gt; puts one in. Groupchat belongs to the
     /// room's archive, headlines and errors to no one's.
     /// </summary>
-    public static bool IsArchived(Element message)
-    {
-        if (MessageRules.ParseType(Stanza.Type(message)) is not (MessageType.Normal or MessageType.Chat))
-        {
-            return false;
-        }
+    public static bool IsArchived(Element message) =>
+        MessageRules.ParseType(Stanza.Type(message)) is MessageType.Normal or MessageType.Chat && IsKept(message);
 
+    /// <summary>
+    /// What a room archives of the groupchat it relays (XEP-0313 on the room JID): messages with a
+    /// body, under the same XEP-0334 hints; a subject change without a body is not a message of the
+    /// conversation.
+    /// </summary>
+    public static bool IsArchivedByRoom(Element groupchat) => IsKept(groupchat);
+
+    /// <summary>A body, or the &lt;store/&gt; hint; unless &lt;no-store/&gt; or &lt;no-permanent-store/&gt; says otherwise.</summary>
+    private static bool IsKept(Element message)
+    {
         var body = false;
         foreach (var child in message.Children())
         {

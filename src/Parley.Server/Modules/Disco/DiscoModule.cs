@@ -41,11 +41,11 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
 
         if (context.Payload.GetAttribute("node") is { } node)
         {
-            // XEP-0115 §6.2: the server's own caps node answers as the server does; XEP-0030 §3.2: no
-            // other node is published, so a node query is for something that does not exist.
+            // XEP-0115 §6.2: the server's own caps node answers as the server does; other nodes are
+            // the modules' (an account's PEP nodes), and XEP-0030 §3.2: one nobody knows does not exist.
             return context.Addressed == Addressed.Server && node == ServerCapsNode
                 ? IqReply.Result(Info(Addressed.Server).SetAttribute("node", node))
-                : IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound);
+                : await NodeAsync(context, node, static source => source.Info).ConfigureAwait(false) ?? IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ItemNotFound);
         }
 
         return IqReply.Result(Info(context.Addressed));
@@ -87,23 +87,41 @@ internal sealed class DiscoModule(IServiceProvider services, HostedDomains domai
             return IqReply.Fail(Xmpp.Stanzas.StanzaErrorCondition.ServiceUnavailable);
         }
 
-        var query = new Element("query", Namespaces.DiscoItems);
-        if (context.Payload.GetAttribute("node") is null)
+        if (context.Payload.GetAttribute("node") is { } node)
         {
-            if (context.Addressed == Addressed.Server)
-            {
-                foreach (var component in domains.Components)
-                {
-                    query.AddElement("item").SetAttribute("jid", component.Domain);
-                }
-            }
+            // A node nobody knows lists nothing (as before nodes were published), so clients probing for
+            // XEP-0050 commands and the like get an empty list rather than an error.
+            return await NodeAsync(context, node, static source => source.Items).ConfigureAwait(false) ?? IqReply.Result(new Element("query", Namespaces.DiscoItems).SetAttribute("node", node));
+        }
 
-            foreach (var source in Dispatcher.DiscoItemSources(context.Addressed))
+        var query = new Element("query", Namespaces.DiscoItems);
+        if (context.Addressed == Addressed.Server)
+        {
+            foreach (var component in domains.Components)
             {
-                await source(context, query).ConfigureAwait(false);
+                query.AddElement("item").SetAttribute("jid", component.Domain);
             }
         }
 
+        foreach (var source in Dispatcher.DiscoItemSources(context.Addressed))
+        {
+            await source(context, query).ConfigureAwait(false);
+        }
+
         return IqReply.Result(query);
+    }
+
+    /// <summary>The answer of the first module that knows the node; null when none does.</summary>
+    private async ValueTask<IqReply?> NodeAsync(IqContext context, string node, Func<(DiscoNode Info, DiscoNode Items), DiscoNode> which)
+    {
+        foreach (var source in Dispatcher.DiscoNodeSources(context.Addressed))
+        {
+            if (await which(source)(context, node).ConfigureAwait(false) is { } reply)
+            {
+                return reply;
+            }
+        }
+
+        return null;
     }
 }

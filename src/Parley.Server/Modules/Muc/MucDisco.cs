@@ -33,7 +33,7 @@ internal static class MucDisco
         return query;
     }
 
-    /// <summary>§6.4: the room's identity, its features (muc_*), and the muc#roominfo form.</summary>
+    /// <summary>§6.4: the room's identity, its features (muc_*; XEP-0313 and XEP-0359 when it archives), and the muc#roominfo form.</summary>
     public static Element RoomInfo(Room room)
     {
         var config = room.Config;
@@ -50,7 +50,7 @@ internal static class MucDisco
             config.NonAnonymous ? "muc_nonanonymous" : "muc_semianonymous",
             config.PasswordProtected ? "muc_passwordprotected" : "muc_unsecured",
         ];
-        foreach (var feature in features)
+        foreach (var feature in room.Archives ? [.. features, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId] : features)
         {
             query.AddElement("feature").SetAttribute("var", feature);
         }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Parley.Server.Modules;
+using Parley.Server.Modules.Archive;
 using Parley.Server.Routing;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
@@ -128,11 +130,56 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
                 created = true;
             }
 
+            if (stanza.Name == "iq" && to.Resource is null && stanza.FirstElement is { Namespace: Namespaces.Mam } request)
+            {
+                await ArchiveRequestAsync(host, stanza, request, from, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var nickModified = to.Resource is not null && !(stanza.GetAttribute("to") ?? "").EndsWith("/" + to.Resource, StringComparison.Ordinal);
             if (await RunAsync(host, stanza, from, (room, sends) => Act(room, stanza, from, to, created, nickModified, sends), cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// XEP-0313 on the room JID: a query (§4), its form (§4.1.1) or the metadata (§7), answered like an
+    /// account's (<see cref="ArchiveQueries"/>), the results from the room. Who may read is decided
+    /// under the room's gate (<see cref="Room.ArchiveAccess"/>); the archive is read outside it, so a
+    /// long query does not hold up the room's conversation.
+    /// </summary>
+    private async ValueTask ArchiveRequestAsync(RoomHost host, Element iq, Element request, Jid from, CancellationToken cancellationToken)
+    {
+        var room = host.Room;
+        StanzaError? refusal;
+        await host.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            refusal = room.Gone ? StanzaError.Of(StanzaErrorCondition.ItemNotFound) : room.ArchiveAccess(from);
+        }
+        finally
+        {
+            host.Gate.Release();
+        }
+
+        var owner = ArchiveOwner.Room(room.Jid);
+        var reply = refusal is not null ? new IqReply(null, refusal)
+            : (request.Name, Stanza.Type(iq)) switch
+            {
+                ("query", "set") => await runtime.ArchiveQueries.QueryAsync(owner, request, from, result => SendAsync(new RoomSend(room.Jid, from, result)), cancellationToken).ConfigureAwait(false),
+                ("query", "get") => IqReply.Result(ArchiveQueries.Form()),
+                ("metadata", "get") => IqReply.Result(await runtime.ArchiveQueries.MetadataAsync(owner, cancellationToken).ConfigureAwait(false)),
+                _ => IqReply.Fail(StanzaErrorCondition.ServiceUnavailable),
+            };
+        if (reply.Error is { } error)
+        {
+            await ReplyErrorAsync(iq, from, room.Jid, error).ConfigureAwait(false);
+        }
+        else
+        {
+            await SendAsync(new RoomSend(room.Jid, from, Stanza.IqResult(iq, reply.Payload))).ConfigureAwait(false);
         }
     }
 
@@ -159,6 +206,13 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
                 await ReplyErrorAsync(stanza, from, Jid.Parse(stanza.GetAttribute("to")!), error).ConfigureAwait(false);
             }
 
+            // Queued for the archive before anyone sees them: a query waits for what was queued before it.
+            foreach (var archived in room.Archived)
+            {
+                await runtime.ArchiveWriter.EnqueueAsync(archived, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            room.Archived.Clear();
             foreach (var send in sends)
             {
                 await SendAsync(send).ConfigureAwait(false);
@@ -245,24 +299,41 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
 
                 return StanzaError.Of(StanzaErrorCondition.NotAcceptable, "Send groupchat messages to the room.");
             default:
+                if (type is "result" or "error")
+                {
+                    // An occupant answering an IQ another occupant sent it (Room.Iq.cs).
+                    if (to.Resource is not null)
+                    {
+                        room.ForwardIqAnswer(from, to.Resource, stanza, sends);
+                    }
+
+                    return null;
+                }
+
                 return type is "get" or "set" ? RoomIq(room, stanza, from, to, sends) : null;
         }
     }
 
-    /// <summary>IQs to the room (disco §6.4, muc#owner §10, muc#admin §8–§9) and XEP-0410 self-pings to an occupant JID.</summary>
+    /// <summary>
+    /// IQs to the room (disco §6.4, muc#owner §10, muc#admin §8–§9); to an occupant JID, XEP-0410
+    /// self-pings answered by the service and everything else forwarded to the occupant.
+    /// </summary>
     private StanzaError? RoomIq(Room room, Element iq, Jid from, Jid to, List<RoomSend> sends)
     {
         var payload = iq.FirstElement!;
         var get = Stanza.Type(iq) == "get";
         Element? answer = null;
         StanzaError? error;
+        if (to.Resource is not null && !(payload.Is("ping", Namespaces.Ping) && room.NickOf(from) == to.Resource))
+        {
+            // XEP-0410 §3: a ping to another occupant goes to it like any IQ; from someone not joined, not-acceptable.
+            return room.ForwardIq(from, to.Resource, iq, sends);
+        }
+
         if (to.Resource is not null)
         {
-            // XEP-0410 §3: the service answers a joined occupant's ping to its own occupant JID, and
-            // not-acceptable to anyone not joined under that nick.
-            error = !payload.Is("ping", Namespaces.Ping) ? StanzaError.Of(StanzaErrorCondition.ServiceUnavailable)
-                : room.NickOf(from) != to.Resource ? StanzaError.Of(StanzaErrorCondition.NotAcceptable, "You are not joined under that nickname.")
-                : null;
+            // XEP-0410 §3: the service answers a joined occupant's ping to its own occupant JID.
+            error = null;
         }
         else if (room.Locked && room.AffiliationOf(from) != MucAffiliation.Owner)
         {
@@ -312,6 +383,15 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
         var room = host.Room;
         if (room.Gone)
         {
+            // A room's archive lives as long as the room: a room entered again under the same JID is a
+            // new room and must not read the old one's conversation. Deleted once what was queued for
+            // it is written, and before the JID is free for a new room.
+            if (runtime.Environment.ArchiveIds is not null)
+            {
+                await runtime.ArchiveWriter.WhenWrittenAsync(CancellationToken.None).ConfigureAwait(false);
+                await runtime.ArchiveStore.DeleteAllAsync(ArchiveOwner.Room(room.Jid), CancellationToken.None).ConfigureAwait(false);
+            }
+
             _rooms.TryRemove(new KeyValuePair<string, RoomHost>(room.Jid.Local!, host));
             _createdBy.AddOrUpdate(room.Creator, 0, (_, n) => Math.Max(0, n - 1));
         }

@@ -38,6 +38,7 @@ internal sealed partial class Room
         var from = OccupantJid(sender.Nick);
         var reflected = Relayed(message, from, sender);
         reflected.SetAttribute("type", "groupchat");
+        Archive(reflected, from);
         if (isSubjectChange)
         {
             Subject = subject!.Text;
@@ -51,7 +52,7 @@ internal sealed partial class Room
 
         foreach (var occupant in _byNick.Values)
         {
-            sends.Add(new RoomSend(from, occupant.RealJid, reflected.Clone().SetAttribute("to", occupant.RealJid.ToString())));
+            SendTo(sends, from, occupant, reflected.Clone());
         }
 
         return null;
@@ -85,9 +86,9 @@ internal sealed partial class Room
         }
 
         var from = OccupantJid(sender.Nick);
-        var relayed = Relayed(message, from, sender).SetAttribute("to", recipient.RealJid.ToString());
+        var relayed = Relayed(message, from, sender);
         relayed.AddElement("x", Namespaces.MucUser);
-        sends.Add(new RoomSend(from, recipient.RealJid, relayed));
+        SendTo(sends, from, recipient, relayed);
         return null;
     }
 
@@ -169,7 +170,11 @@ internal sealed partial class Room
         }
     }
 
-    /// <summary>A user's message as the room relays it: its payload without a claimed occupant-id, stamped with the real one (XEP-0421 §5).</summary>
+    /// <summary>
+    /// A user's message as the room relays it: its payload without a claimed occupant-id, stamped with
+    /// the real one (XEP-0421 §5), and without stanza-ids (XEP-0359 §5: the only one a room's message
+    /// may carry is the room's own, which <see cref="Archive"/> stamps; an origin-id stays).
+    /// </summary>
     private static Element Relayed(Element message, Jid from, Occupant sender)
     {
         var relayed = new Element("message", Namespaces.Client).SetAttribute("from", from.ToString());
@@ -185,7 +190,7 @@ internal sealed partial class Room
 
         foreach (var child in message.Children())
         {
-            if (child.Namespace != Namespaces.OccupantId && !child.Is("x", Namespaces.MucUser))
+            if (child.Namespace != Namespaces.OccupantId && !child.Is("x", Namespaces.MucUser) && !child.Is("stanza-id", Namespaces.StanzaId))
             {
                 relayed.Add(child.Clone());
             }

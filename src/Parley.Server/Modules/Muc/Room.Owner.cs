@@ -17,7 +17,7 @@ internal sealed partial class Room
             return StanzaError.Of(StanzaErrorCondition.Forbidden, "Only owners configure the room.");
         }
 
-        form = RoomConfigForm.Render(Config, _environment.MaxOccupants);
+        form = RoomConfigForm.Render(Config, _environment.MaxOccupants, _environment.ArchiveIds is not null);
         return null;
     }
 
@@ -49,7 +49,7 @@ internal sealed partial class Room
             return StanzaError.Of(StanzaErrorCondition.BadRequest, "Submit or cancel the form.");
         }
 
-        if (!RoomConfigForm.TryApply(form, Config, _environment.MaxOccupants, out var config, out var error))
+        if (!RoomConfigForm.TryApply(form, Config, _environment.MaxOccupants, _environment.ArchiveIds is not null, out var config, out var error))
         {
             return error;
         }
@@ -76,7 +76,7 @@ internal sealed partial class Room
                     x.AddElement("status").SetAttribute("code", code.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
 
-                sends.Add(new RoomSend(Jid, occupant.RealJid, notice));
+                SendTo(sends, Jid, occupant, notice);
             }
         }
 
@@ -129,7 +129,7 @@ internal sealed partial class Room
                     }
                 }
             });
-            sends.Add(new RoomSend(OccupantJid(occupant.Nick), occupant.RealJid, presence));
+            SendTo(sends, OccupantJid(occupant.Nick), occupant, presence);
         }
 
         _departed.AddRange(_byRealJid.Keys);

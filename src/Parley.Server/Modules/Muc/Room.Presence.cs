@@ -14,7 +14,9 @@ internal sealed partial class Room
     /// non-member, conflict for a nick in use, not-authorized without the password,
     /// service-unavailable when the room is full. Then §7.2.3's order: the others' presence, the
     /// newcomer's own (110; 100 in a non-anonymous room, 201 when it created the room, 210 when the
-    /// service changed the nick), the history, the subject.
+    /// service changed the nick), the history, the subject. A user already in the room under that nick
+    /// from another resource of the same bare JID joins it as one more session (multi-session nick):
+    /// the new session gets all of the above, the others see no change.
     /// </summary>
     public StanzaError? Enter(Jid realJid, string nick, Element presence, bool created, bool nickModified, List<RoomSend> sends)
     {
@@ -35,7 +37,7 @@ internal sealed partial class Room
             return StanzaError.Of(StanzaErrorCondition.RegistrationRequired, "The room is members-only.");
         }
 
-        if (_byNick.ContainsKey(nick))
+        if (_byNick.TryGetValue(nick, out var sameNick) && !sameNick.RealJid.Bare.Equals(realJid.Bare))
         {
             return StanzaError.Of(StanzaErrorCondition.Conflict, "That nickname is in use.");
         }
@@ -45,18 +47,30 @@ internal sealed partial class Room
             return StanzaError.Of(StanzaErrorCondition.NotAuthorized, "A password is required.");
         }
 
-        if (_byNick.Count >= _environment.MaxOccupants || (_byNick.Count >= Config.MaxUsers && affiliation < MucAffiliation.Admin))
+        if (sameNick is null && (_byNick.Count >= _environment.MaxOccupants || (_byNick.Count >= Config.MaxUsers && affiliation < MucAffiliation.Admin)))
         {
             return StanzaError.Of(StanzaErrorCondition.ServiceUnavailable, "The room is full.");
         }
 
-        var occupant = NewOccupant(nick, realJid, DefaultRole(affiliation), Payload(presence));
+        var occupant = sameNick ?? NewOccupant(nick, realJid, DefaultRole(affiliation), Payload(presence));
         foreach (var other in _byNick.Values)
         {
-            sends.Add(new RoomSend(OccupantJid(other.Nick), realJid, PresenceOf(other, occupant, unavailable: false, AffiliationOf(other.RealJid))));
+            if (!ReferenceEquals(other, occupant))
+            {
+                sends.Add(new RoomSend(OccupantJid(other.Nick), realJid, PresenceOf(other, occupant, unavailable: false, AffiliationOf(other.RealJid)).SetAttribute("to", realJid.ToString())));
+            }
         }
 
-        Add(occupant);
+        if (sameNick is null)
+        {
+            Add(occupant);
+        }
+        else
+        {
+            occupant.Sessions.Add(realJid);
+            _byRealJid.Add(realJid, occupant);
+        }
+
         var codes = new List<int>();
         if (Config.NonAnonymous)
         {
@@ -74,11 +88,18 @@ internal sealed partial class Room
         }
 
         var from = OccupantJid(nick);
-        foreach (var viewer in _byNick.Values)
+        if (sameNick is null)
         {
-            sends.Add(new RoomSend(from, viewer.RealJid, ReferenceEquals(viewer, occupant)
-                ? PresenceOf(occupant, viewer, unavailable: false, affiliation, null, [.. codes])
-                : PresenceOf(occupant, viewer, unavailable: false, affiliation)));
+            foreach (var viewer in _byNick.Values)
+            {
+                SendTo(sends, from, viewer, ReferenceEquals(viewer, occupant)
+                    ? PresenceOf(occupant, viewer, unavailable: false, affiliation, null, [.. codes])
+                    : PresenceOf(occupant, viewer, unavailable: false, affiliation));
+            }
+        }
+        else
+        {
+            sends.Add(new RoomSend(from, realJid, PresenceOf(occupant, occupant, unavailable: false, affiliation, null, [.. codes]).SetAttribute("to", realJid.ToString())));
         }
 
         foreach (var message in History.Select(join?.Child("history", Namespaces.Muc), Jid.ToString(), _environment.Time.GetUtcNow()))
@@ -112,6 +133,12 @@ internal sealed partial class Room
                 return StanzaError.Of(StanzaErrorCondition.Conflict, "That nickname is in use.");
             }
 
+            if (occupant.Sessions.Count > 1)
+            {
+                // The nick is every session's: one of them cannot take the others along.
+                return StanzaError.Of(StanzaErrorCondition.NotAcceptable, "Your other sessions are in the room under this nickname; leave from them first.");
+            }
+
             BroadcastPresence(sends, occupant, unavailable: true, affiliation, (_, item) => item.SetAttribute("nick", nick), 303);
             _byNick.Remove(occupant.Nick);
             occupant.Nick = nick;
@@ -128,6 +155,17 @@ internal sealed partial class Room
     {
         if (!_byRealJid.TryGetValue(realJid, out var occupant))
         {
+            return;
+        }
+
+        if (occupant.Sessions.Count > 1)
+        {
+            // One session of a multi-session nick leaves: it alone hears so, the occupant stays for the others.
+            var self = PresenceOf(occupant, occupant, unavailable: true, AffiliationOf(realJid));
+            sends.Add(new RoomSend(OccupantJid(occupant.Nick), realJid, self.SetAttribute("to", realJid.ToString())));
+            occupant.Sessions.Remove(realJid);
+            _byRealJid.Remove(realJid);
+            _departed.Add(realJid);
             return;
         }
 

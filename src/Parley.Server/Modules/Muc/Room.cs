@@ -25,7 +25,7 @@ internal sealed partial class Room
         Jid = jid;
         Creator = creator.Bare;
         _environment = environment;
-        Config = config ?? new RoomConfig { MaxUsers = environment.MaxOccupants };
+        Config = config ?? new RoomConfig { MaxUsers = environment.MaxOccupants, Archived = environment.ArchiveByDefault };
         History = new RoomHistory(environment.HistoryLength);
         if (config is null)
         {
@@ -160,13 +160,27 @@ internal sealed partial class Room
         {
             if (!ReferenceEquals(viewer, occupant))
             {
-                sends.Add(new RoomSend(from, viewer.RealJid, PresenceOf(occupant, viewer, unavailable, affiliation, decorate, codes)));
+                SendTo(sends, from, viewer, PresenceOf(occupant, viewer, unavailable, affiliation, decorate, codes));
             }
         }
 
         if (_byRealJid.ContainsKey(occupant.RealJid))
         {
-            sends.Add(new RoomSend(from, occupant.RealJid, PresenceOf(occupant, occupant, unavailable, affiliation, decorate, codes)));
+            SendTo(sends, from, occupant, PresenceOf(occupant, occupant, unavailable, affiliation, decorate, codes));
+        }
+    }
+
+    /// <summary>
+    /// A stanza to an occupant: one per session (a multi-session nick has several), 'to' set on
+    /// each; the stanza itself goes to the last, so the usual single session costs no copy.
+    /// </summary>
+    private static void SendTo(List<RoomSend> sends, Jid from, Occupant occupant, Element stanza)
+    {
+        var sessions = occupant.Sessions;
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var copy = i == sessions.Count - 1 ? stanza : stanza.Clone();
+            sends.Add(new RoomSend(from, sessions[i], copy.SetAttribute("to", sessions[i].ToString())));
         }
     }
 
@@ -176,11 +190,15 @@ internal sealed partial class Room
         _byRealJid.Add(occupant.RealJid, occupant);
     }
 
+    /// <summary>The occupant leaves with every session it has.</summary>
     private void Remove(Occupant occupant)
     {
         _byNick.Remove(occupant.Nick);
-        _byRealJid.Remove(occupant.RealJid);
-        _departed.Add(occupant.RealJid);
+        foreach (var session in occupant.Sessions)
+        {
+            _byRealJid.Remove(session);
+            _departed.Add(session);
+        }
     }
 
     /// <summary>A message from the room itself (status codes, invitations, subject), addressed to one real JID.</summary>

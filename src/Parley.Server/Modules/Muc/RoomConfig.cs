@@ -39,4 +39,7 @@ internal sealed record RoomConfig
 
     /// <summary>Who may send private messages: the lowest role allowed (None = nobody).</summary>
     public MucRole PrivateMessagesFrom { get; init; } = MucRole.Visitor;
+
+    /// <summary>The room archives its groupchat (XEP-0313 on the room JID; muc#roomconfig_enablearchiving).</summary>
+    public bool Archived { get; init; }
 }

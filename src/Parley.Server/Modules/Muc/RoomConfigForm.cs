@@ -8,13 +8,15 @@ namespace Parley.Server.Modules.Muc;
 /// <summary>
 /// The owner's configuration form (XEP-0045 §10.2, XEP-0004): rendered with the room's current
 /// values, and read back from a submission. An unknown field is not-acceptable; a value that is not
-/// one the field admits is bad-request; nothing is applied unless every field is valid.
+/// one the field admits is bad-request; nothing is applied unless every field is valid. The archiving
+/// field (muc#roomconfig_enablearchiving, the name Prosody's rooms use) exists only while the server
+/// archives (the Archive module is on).
 /// </summary>
 internal static class RoomConfigForm
 {
     private const string Prefix = "muc#roomconfig_";
 
-    public static Element Render(RoomConfig config, int maxOccupants)
+    public static Element Render(RoomConfig config, int maxOccupants, bool archiving)
     {
         var form = new Element("x", Namespaces.DataForms).SetAttribute("type", "form");
         form.AddElement("title", Namespaces.DataForms).AddText("Room configuration");
@@ -44,11 +46,16 @@ internal static class RoomConfigForm
             Option(pm, value);
         }
 
+        if (archiving)
+        {
+            Field(form, Prefix + "enablearchiving", "boolean", "Archive the conversation (message archive, XEP-0313)", Bool(config.Archived));
+        }
+
         return form;
     }
 
     /// <summary>Applies a submitted form (type 'submit') to <paramref name="current"/>; an empty submission keeps it (an instant room, §10.1.2).</summary>
-    public static bool TryApply(Element form, RoomConfig current, int maxOccupants, out RoomConfig result, out StanzaError? error)
+    public static bool TryApply(Element form, RoomConfig current, int maxOccupants, bool archiving, out RoomConfig result, out StanzaError? error)
     {
         var config = current;
         result = current;
@@ -75,6 +82,7 @@ internal static class RoomConfigForm
                 Prefix + "changesubject" => Boolean(value, v => config = config with { ChangeSubject = v }),
                 Prefix + "allowinvites" => Boolean(value, v => config = config with { AllowInvites = v }),
                 Prefix + "allowpm" => TryParsePrivateMessages(value, out var from) && Set(() => config = config with { PrivateMessagesFrom = from }),
+                Prefix + "enablearchiving" when archiving => Boolean(value, v => config = config with { Archived = v }),
                 _ => (bool?)null,
             };
             if (ok is null)

@@ -8,7 +8,8 @@ namespace Parley.Server.Modules.Muc;
 /// <summary>
 /// What a persistent room keeps across restarts, as one element stored as XML text (StoredXml):
 /// the creator, the configuration, the affiliations and the subject. Occupants and history are
-/// not kept: every occupant rejoins after a restart.
+/// not kept: every occupant rejoins after a restart (the room's archive, when it keeps one, is in
+/// the archive's own table).
 /// </summary>
 internal static class RoomSnapshot
 {
@@ -24,7 +25,8 @@ internal static class RoomSnapshot
             .SetAttribute("moderated", Flag(c.Moderated)).SetAttribute("password", c.Password)
             .SetAttribute("maxusers", c.MaxUsers.ToString(CultureInfo.InvariantCulture))
             .SetAttribute("nonanonymous", Flag(c.NonAnonymous)).SetAttribute("changesubject", Flag(c.ChangeSubject))
-            .SetAttribute("allowinvites", Flag(c.AllowInvites)).SetAttribute("pm", MucNames.Of(c.PrivateMessagesFrom));
+            .SetAttribute("allowinvites", Flag(c.AllowInvites)).SetAttribute("pm", MucNames.Of(c.PrivateMessagesFrom))
+            .SetAttribute("archived", Flag(c.Archived));
         foreach (var (user, affiliation) in room.Affiliations)
         {
             root.AddElement("affiliation").SetAttribute("jid", user.ToString()).SetAttribute("value", MucNames.Of(affiliation));
@@ -57,6 +59,9 @@ internal static class RoomSnapshot
             ChangeSubject = c.GetAttribute("changesubject") == "1",
             AllowInvites = c.GetAttribute("allowinvites") == "1",
             PrivateMessagesFrom = pm,
+
+            // Rooms stored before room archives existed take the service's default.
+            Archived = c.GetAttribute("archived") is { } archived ? archived == "1" : environment.ArchiveByDefault,
         };
         var room = new Room(jid, Jid.Parse(root.GetAttribute("creator")!), environment, config);
         var affiliations = new List<KeyValuePair<Jid, MucAffiliation>>();

@@ -13,7 +13,7 @@ namespace Parley.Server.Modules.Pep;
 /// caps (XEP-0115), which nodes they want ("node+notify"); those get notifications, and the last
 /// items when they come online.
 /// </summary>
-internal sealed class PepModule(PepRequests requests, PepOwnerRequests owner, ContactResources contacts, CapsCache caps, PepNotifier notifier) : IXmppModule
+internal sealed class PepModule(PepRequests requests, PepOwnerRequests owner, PepNodeDisco nodeDisco, ContactResources contacts, CapsCache caps, PepNotifier notifier) : IXmppModule
 {
     /// <summary>XEP-0060 §10 features of the subset this service implements (XEP-0163 §6.1 lists the account's).</summary>
     private static readonly string[] Features =
@@ -55,6 +55,7 @@ internal sealed class PepModule(PepRequests requests, PepOwnerRequests owner, Co
         map.Iq("set", "pubsub", PepNamespaces.Owner, Addressed.Account, owner.SetAsync);
         map.Iq("get", "pubsub", PepNamespaces.Owner, Addressed.Account, owner.GetAsync);
         map.DiscoItems(Addressed.Account, requests.ListNodesAsync);
+        map.DiscoNode(Addressed.Account, nodeDisco.InfoAsync, nodeDisco.ItemsAsync);
         map.Presence(Addressed.Account | Addressed.Resource, PresenceToAccountAsync, Order.First);
         map.On<InitialPresence>(OnInitialPresenceAsync);
     }

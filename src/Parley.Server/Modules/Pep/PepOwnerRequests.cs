@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Modules.Events;
 using Parley.Xmpp;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
@@ -11,7 +12,7 @@ namespace Parley.Server.Modules.Pep;
 /// purge (§8.5). Only the account itself may (forbidden otherwise, §8.2.3.3); a node that does not
 /// exist is item-not-found.
 /// </summary>
-internal sealed class PepOwnerRequests(IPepStore store, PepRequests requests, PepNotifier notifier, IOptions<ParleyOptions> options)
+internal sealed class PepOwnerRequests(IPepStore store, PepPublisher publisher, PepNotifier notifier, EventBus events, IOptions<ParleyOptions> options)
 {
     public async ValueTask<IqReply> GetAsync(IqContext context)
     {
@@ -64,7 +65,7 @@ internal sealed class PepOwnerRequests(IPepStore store, PepRequests requests, Pe
         }
 
         PepNode node;
-        using (await requests.LockAsync(context.To, context.CancellationToken).ConfigureAwait(false))
+        using (await publisher.LockAsync(context.To, context.CancellationToken).ConfigureAwait(false))
         {
             if (await store.FindAsync(context.To, nodeName, context.CancellationToken).ConfigureAwait(false) is not { } found)
             {
@@ -92,7 +93,7 @@ internal sealed class PepOwnerRequests(IPepStore store, PepRequests requests, Pe
                         return PubSubErrors.Fail(invalid!);
                     }
 
-                    await store.ConfigureAsync(context.To, nodeName, config, requests.Keep(config), context.CancellationToken).ConfigureAwait(false);
+                    await store.ConfigureAsync(context.To, nodeName, config, publisher.Keep(config), context.CancellationToken).ConfigureAwait(false);
                     return IqReply.Empty;
                 case "delete":
                     await store.DeleteAsync(context.To, nodeName, context.CancellationToken).ConfigureAwait(false);
@@ -105,6 +106,7 @@ internal sealed class PepOwnerRequests(IPepStore store, PepRequests requests, Pe
 
         // XEP-0060 §8.4.2 / §8.5.2: those interested hear that the node was deleted or purged.
         await notifier.NotifyAsync(context.To, node, PepEvents.Of(action.Name, nodeName), context.CancellationToken).ConfigureAwait(false);
+        await events.PublishAsync(new PepNodeChanged(context.To, nodeName, null)).ConfigureAwait(false);
         return IqReply.Empty;
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
 using Parley.Server.Hosting;
+using Parley.Server.Modules.Events;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Storage;
 using Parley.Xmpp;
@@ -17,7 +18,7 @@ namespace Parley.Server.Modules.Pep;
 /// anyone the node's access model admits. Changes to one account's nodes take turns under its lock,
 /// so a precondition is checked against the configuration the publish lands on.
 /// </summary>
-internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRosterStore rosters, AccountLocks locks, IOptions<ParleyOptions> options)
+internal sealed class PepRequests(IPepStore store, PepPublisher publisher, IRosterStore rosters, EventBus events, IOptions<ParleyOptions> options)
 {
     /// <summary>XEP-0060 leaves ids to the service; bounded so a stored key stays small.</summary>
     public const int MaxIdBytes = 1023;
@@ -75,9 +76,6 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
         return true;
     }
 
-    /// <summary>How many items a node keeps ("max" is the service's limit).</summary>
-    public int Keep(NodeConfig config) => config.MaxItems ?? Limits.MaxItemsPerNode;
-
     private async ValueTask<IqReply> PublishAsync(IqContext context, Element publish, Element? publishOptions)
     {
         if (!IsOwner(context))
@@ -120,57 +118,18 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
         }
 
         var payload = item.FirstElement!;
-        var xml = StoredXml.Write(payload);
-        if (StoredXml.Size(xml) > Limits.MaxItemBytes)
-        {
-            return PubSubErrors.Fail(StanzaErrorCondition.NotAcceptable, "payload-too-big", $"Items are limited to {Limits.MaxItemBytes} bytes");
-        }
-
         var form = publishOptions?.Child("x", Namespaces.DataForms);
-        PepNode node;
-        using (await locks.LockAsync(context.To, context.CancellationToken).ConfigureAwait(false))
+        if (await publisher.PublishAsync(context.To, nodeName, id, payload, form, NodeConfig.Default, context.CancellationToken).ConfigureAwait(false) is { } error)
         {
-            var existing = await store.FindAsync(context.To, nodeName, context.CancellationToken).ConfigureAwait(false);
-            if (existing is null)
-            {
-                // XEP-0163 §3 / XEP-0060 §7.1.4: auto-create, configured by the publish-options.
-                var config = NodeConfig.Default;
-                if (form is not null && !NodeConfigForm.TryApply(form, config, Limits.MaxItemsPerNode, PepNamespaces.PublishOptions, out config, out var invalid))
-                {
-                    return PubSubErrors.Fail(PreconditionNotMet(invalid!.Text));
-                }
-
-                if (!await store.CreateAsync(context.To, nodeName, config, Limits.MaxNodes, context.CancellationToken).ConfigureAwait(false))
-                {
-                    return IqReply.Fail(StanzaErrorCondition.PolicyViolation, $"An account has at most {Limits.MaxNodes} nodes");
-                }
-
-                existing = new PepNode(nodeName, config);
-            }
-            else if (form is not null
-                && (!NodeConfigForm.TryApply(form, existing.Config, Limits.MaxItemsPerNode, PepNamespaces.PublishOptions, out var wanted, out var invalid) || wanted != existing.Config))
-            {
-                // XEP-0060 §7.1.5: the node's configuration is not what the publisher requires.
-                return PubSubErrors.Fail(PreconditionNotMet(invalid?.Text ?? "The node's configuration differs from the publish-options"));
-            }
-
-            node = existing;
-            if (node.Config.PersistItems)
-            {
-                await store.PublishAsync(context.To, nodeName, new PepItem(id, xml, context.From!.Jid.ToString()), Keep(node.Config), context.CancellationToken).ConfigureAwait(false);
-            }
+            return PubSubErrors.Fail(error);
         }
 
-        await notifier.NotifyAsync(context.To, node, PepEvents.Published(nodeName, id, payload), context.CancellationToken).ConfigureAwait(false);
+        await events.PublishAsync(new PepNodeChanged(context.To, nodeName, payload)).ConfigureAwait(false);
         var result = new Element("pubsub", PepNamespaces.PubSub);
         result.AddElement("publish", PepNamespaces.PubSub).SetAttribute("node", nodeName)
             .AddElement("item", PepNamespaces.PubSub).SetAttribute("id", id);
         return IqReply.Result(result);
     }
-
-    /// <summary>XEP-0060 §7.1.5: conflict with &lt;precondition-not-met/&gt;.</summary>
-    private static StanzaError PreconditionNotMet(string? text) =>
-        PubSubErrors.Of(StanzaErrorCondition.Conflict, "precondition-not-met", text);
 
     private async ValueTask<IqReply> RetractAsync(IqContext context, Element retract)
     {
@@ -190,24 +149,15 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
             return PubSubErrors.Fail(StanzaErrorCondition.BadRequest, "item-required");
         }
 
-        PepNode? node;
-        using (await locks.LockAsync(context.To, context.CancellationToken).ConfigureAwait(false))
-        {
-            node = await store.FindAsync(context.To, nodeName, context.CancellationToken).ConfigureAwait(false);
-            if (node is null || !await store.RetractAsync(context.To, nodeName, id, context.CancellationToken).ConfigureAwait(false))
-            {
-                // XEP-0060 §7.2.3.5 / §7.2.3.6: no such node, or no such item.
-                return IqReply.Fail(StanzaErrorCondition.ItemNotFound);
-            }
-        }
-
         // XEP-0060 §7.2.2.1: notify="true" asks for the notification; without it the node's configuration decides.
-        var notify = retract.GetAttribute("notify") is { } asked ? asked is "true" or "1" : node.Config.NotifyRetract;
-        if (notify)
+        bool? notify = retract.GetAttribute("notify") is { } asked ? asked is "true" or "1" : null;
+        if (await publisher.RetractAsync(context.To, nodeName, id, notify, context.CancellationToken).ConfigureAwait(false) is null)
         {
-            await notifier.NotifyAsync(context.To, node, PepEvents.Retracted(nodeName, id), context.CancellationToken).ConfigureAwait(false);
+            // XEP-0060 §7.2.3.5 / §7.2.3.6: no such node, or no such item.
+            return IqReply.Fail(StanzaErrorCondition.ItemNotFound);
         }
 
+        await events.PublishAsync(new PepNodeChanged(context.To, nodeName, null)).ConfigureAwait(false);
         return IqReply.Empty;
     }
 
@@ -231,7 +181,7 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
             return PubSubErrors.Fail(invalid!);
         }
 
-        using (await locks.LockAsync(context.To, context.CancellationToken).ConfigureAwait(false))
+        using (await publisher.LockAsync(context.To, context.CancellationToken).ConfigureAwait(false))
         {
             if (await store.FindAsync(context.To, nodeName, context.CancellationToken).ConfigureAwait(false) is not null)
             {
@@ -263,8 +213,7 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
             return IqReply.Fail(StanzaErrorCondition.ItemNotFound);
         }
 
-        if (!IsOwner(context) && !(context.From?.Kind == Sessions.OriginKind.Server)
-            && !PepAccess.Allows(node.Config, await rosters.FindAsync(context.To, context.From!.Account, context.CancellationToken).ConfigureAwait(false)))
+        if (!await MaySeeAsync(context, node.Config).ConfigureAwait(false))
         {
             return PubSubErrors.Fail(PepAccess.Refusal(node.Config));
         }
@@ -292,6 +241,12 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
         return IqReply.Result(result);
     }
 
+    /// <summary>Whether the asker may see a node of the account: the owner always, others as its access model decides (XEP-0060 §6.1.3).</summary>
+    public async ValueTask<bool> MaySeeAsync(IqContext context, NodeConfig config) =>
+        IsOwner(context) || context.From?.Kind == Sessions.OriginKind.Server
+        || PepAccess.Allows(config, config.Access is AccessModel.Open or AccessModel.Whitelist ? null
+            : await rosters.FindAsync(context.To, context.From!.Account, context.CancellationToken).ConfigureAwait(false));
+
     /// <summary>
     /// XEP-0163 §6.1 / XEP-0060 §5.2: the account's disco#items lists its nodes, to the owner all of
     /// them, to others those their access model lets them see.
@@ -315,6 +270,4 @@ internal sealed class PepRequests(IPepStore store, PepNotifier notifier, IRoster
         }
     }
 
-    /// <summary>The owner's lock and store, for <see cref="PepOwnerRequests"/>.</summary>
-    public ValueTask<AccountLocks.Held> LockAsync(Jid account, CancellationToken cancellationToken) => locks.LockAsync(account, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Modules.Events;
 using Parley.Server.Storage;
 using Parley.Xmpp;
 using Parley.Xmpp.Stanzas;
@@ -13,7 +14,7 @@ namespace Parley.Server.Modules.PrivateStorage;
 /// one per qualified name, readable and writable only by its own resources. The whole store of
 /// an account is bounded by Limits:MaxPrivateXmlBytes.
 /// </summary>
-internal sealed class PrivateStorageModule(IPrivateXmlStore store, IOptions<ParleyOptions> options) : IXmppModule
+internal sealed class PrivateStorageModule(IPrivateXmlStore store, EventBus events, IOptions<ParleyOptions> options) : IXmppModule
 {
     // XEP-0049 §2.3: reserved namespaces may be refused with not-acceptable. Refused here: the
     // stream and stanza namespaces and this protocol's own, which no client data can belong to,
@@ -69,6 +70,11 @@ internal sealed class PrivateStorageModule(IPrivateXmlStore store, IOptions<Parl
         if (!await store.SetAsync(context.To, items, max, context.CancellationToken).ConfigureAwait(false))
         {
             return IqReply.Fail(StanzaErrorCondition.PolicyViolation, $"Private storage is limited to {max} bytes per account");
+        }
+
+        foreach (var element in context.Payload.Children())
+        {
+            await events.PublishAsync(new PrivateXmlStored(context.To, element)).ConfigureAwait(false);
         }
 
         return IqReply.Empty;

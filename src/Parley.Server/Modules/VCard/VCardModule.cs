@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Modules.Events;
 using Parley.Server.Storage;
 using Parley.Xmpp;
 using Parley.Xmpp.Stanzas;
@@ -12,7 +13,7 @@ namespace Parley.Server.Modules.VCard;
 /// answers for the account (XEP-0054 §3.3), so the IQ never reaches a resource. Stored vCards
 /// are bounded by Limits:MaxVCardBytes.
 /// </summary>
-internal sealed class VCardModule(IVCardStore store, IOptions<ParleyOptions> options) : IXmppModule
+internal sealed class VCardModule(IVCardStore store, EventBus events, IOptions<ParleyOptions> options) : IXmppModule
 {
     public void Map(ModuleMap map)
     {
@@ -55,6 +56,7 @@ internal sealed class VCardModule(IVCardStore store, IOptions<ParleyOptions> opt
         }
 
         await store.SetAsync(context.To, xml, context.CancellationToken).ConfigureAwait(false);
+        await events.PublishAsync(new VCardStored(context.To, context.Payload)).ConfigureAwait(false);
         return IqReply.Empty;
     }
 }

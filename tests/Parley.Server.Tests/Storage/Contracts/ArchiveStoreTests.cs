@@ -13,12 +13,14 @@ public abstract class ArchiveStoreTests(StorageEngine engine) : StoreContract(en
 
     private SqlArchiveStore Store => new(Sql);
 
-    private static ArchivedMessage Message(long id, Jid account, string with, string body)
+    private static ArchivedMessage Message(long id, ArchiveOwner owner, string with, string body)
     {
-        var message = new Element("message", Namespaces.Client).SetAttribute("from", with).SetAttribute("type", "chat");
+        var message = new Element("message", Namespaces.Client).SetAttribute("from", with).SetAttribute("type", owner.IsRoom ? "groupchat" : "chat");
         message.AddElement("body").AddText(body);
-        return new ArchivedMessage(id, account, Jid.Parse(with), Received.AddSeconds(id), StoredXml.Write(message));
+        return new ArchivedMessage(id, owner, Jid.Parse(with), Received.AddSeconds(id), StoredXml.Write(message));
     }
+
+    private async Task<ArchiveOwner> OwnerAsync(string account) => ArchiveOwner.Account(await AccountAsync(account));
 
     private static ArchiveQuery Query(Jid? with = null, long? lowest = null, long? highest = null, IReadOnlyList<long>? ids = null, int max = 10,
         long? after = null, long? before = null, bool backward = false, int? index = null) =>
@@ -28,9 +30,9 @@ public abstract class ArchiveStoreTests(StorageEngine engine) : StoreContract(en
         [.. page.Items.Select(i => StoredXml.Read(i.Stanza).ChildText("body", Namespaces.Client))];
 
     /// <summary>Romeo's archive with ids 1..5: odd ones with juliet/balcony, even ones with the nurse.</summary>
-    private async Task<Jid> FilledAsync()
+    private async Task<ArchiveOwner> FilledAsync()
     {
-        var romeo = await AccountAsync("romeo@localhost");
+        var romeo = await OwnerAsync("romeo@localhost");
         await Store.AppendAsync([.. Enumerable.Range(1, 5).Select(i => Message(i, romeo, i % 2 == 1 ? "juliet@localhost/balcony" : "nurse@localhost", "m" + i))], None);
         return romeo;
     }
@@ -38,7 +40,7 @@ public abstract class ArchiveStoreTests(StorageEngine engine) : StoreContract(en
     [Fact]
     public async Task Messages_come_back_exactly_with_their_time_and_party()
     {
-        var romeo = await AccountAsync("romeo@localhost");
+        var romeo = await OwnerAsync("romeo@localhost");
         var rich = new Element("message", Namespaces.Client).SetAttribute("from", "juliet@localhost/balcony");
         rich.AddElement("body").AddText("<&> \"ünïcödé\" ]]>");
         rich.AddElement("stanza-id", Namespaces.StanzaId).SetAttribute("id", "7").SetAttribute("by", "romeo@localhost");
@@ -93,14 +95,14 @@ public abstract class ArchiveStoreTests(StorageEngine engine) : StoreContract(en
     public async Task Archives_are_per_account_and_go_with_the_account()
     {
         var romeo = await FilledAsync();
-        var juliet = await AccountAsync("juliet@localhost");
+        var juliet = await OwnerAsync("juliet@localhost");
         await Store.AppendAsync([Message(10, juliet, "romeo@localhost/garden", "hers")], None);
         Assert.Empty(await Store.ExistingAsync(juliet, [1, 2], None));
         Assert.Equal(["hers"], Bodies(await Store.QueryAsync(juliet, Query(), None)));
         var bounds = await Store.BoundsAsync(romeo, None);
         Assert.Equal((1L, 5L), (bounds!.Value.First.Id, bounds.Value.Last.Id));
 
-        Assert.True(await Accounts.DeleteAsync(romeo));
+        Assert.True(await Accounts.DeleteAsync(romeo.Jid));
         Assert.Null(await Store.BoundsAsync(romeo, None));
         Assert.Equal(1, (await Store.QueryAsync(juliet, Query(), None)).Count);
     }
@@ -109,7 +111,7 @@ public abstract class ArchiveStoreTests(StorageEngine engine) : StoreContract(en
     public async Task Writes_for_a_removed_account_are_skipped_and_repeated_batches_change_nothing()
     {
         var romeo = await FilledAsync();
-        var gone = Jid.Parse("tybalt@localhost");
+        var gone = ArchiveOwner.Account(Jid.Parse("tybalt@localhost"));
         await Store.AppendAsync([Message(20, gone, "romeo@localhost", "too late"), Message(21, romeo, "juliet@localhost", "kept"), Message(1, romeo, "juliet@localhost", "again")], None);
         Assert.Null(await Store.BoundsAsync(gone, None));
         var all = await Store.QueryAsync(romeo, Query(), None);
@@ -120,13 +122,45 @@ public abstract class ArchiveStoreTests(StorageEngine engine) : StoreContract(en
     public async Task Retention_and_per_user_deletion_remove_exactly_what_they_name()
     {
         var romeo = await FilledAsync();
-        var juliet = await AccountAsync("juliet@localhost");
+        var juliet = await OwnerAsync("juliet@localhost");
         await Store.AppendAsync([Message(2 + 100, juliet, "romeo@localhost", "hers")], None);
         Assert.Equal(2, await Store.DeleteBelowAsync(3, None));
         Assert.Equal(["m3", "m4", "m5"], Bodies(await Store.QueryAsync(romeo, Query(), None)));
         Assert.Equal(3, await Store.DeleteAllAsync(romeo, None));
         Assert.Equal(0, (await Store.QueryAsync(romeo, Query(), None)).Count);
         Assert.Equal(1, (await Store.QueryAsync(juliet, Query(), None)).Count);
+    }
+
+    [Fact]
+    public async Task A_rooms_archive_needs_no_account_stays_apart_and_ends_with_the_room()
+    {
+        var romeo = await FilledAsync();
+        var lobby = ArchiveOwner.Room(Jid.Parse("lobby@conference.localhost"));
+        var other = ArchiveOwner.Room(Jid.Parse("other@conference.localhost"));
+
+        // One batch mixing both kinds, as the one writer queues them; the room is no account and its rows are kept.
+        await Store.AppendAsync([Message(30, lobby, "lobby@conference.localhost/Romeo", "r1"), Message(31, romeo, "juliet@localhost", "m31"),
+            Message(32, lobby, "lobby@conference.localhost/Juliet", "r2"), Message(33, other, "other@conference.localhost/Romeo", "o1"),
+            Message(30, lobby, "lobby@conference.localhost/Romeo", "again")], None);
+        Assert.Equal(["r1", "r2"], Bodies(await Store.QueryAsync(lobby, Query(), None)));
+        Assert.Equal(["r2"], Bodies(await Store.QueryAsync(lobby, Query(with: Jid.Parse("lobby@conference.localhost/Juliet")), None)));
+        Assert.Equal(["m1", "m2", "m3", "m4", "m5", "m31"], Bodies(await Store.QueryAsync(romeo, Query(), None)));
+
+        // The same JID as an account's archive names a different archive.
+        Assert.Empty((await Store.QueryAsync(ArchiveOwner.Account(lobby.Jid), Query(), None)).Items);
+        Assert.Equal([32L], await Store.ExistingAsync(lobby, [31, 32], None));
+        var bounds = await Store.BoundsAsync(lobby, None);
+        Assert.Equal((30L, 32L), (bounds!.Value.First.Id, bounds.Value.Last.Id));
+        Assert.Equal(33, await Store.LargestIdAsync(None));
+
+        // Retention counts rooms' rows too; a room's deletion leaves the others.
+        Assert.Equal(2, await Store.DeleteBelowAsync(3, None));
+        Assert.Equal(4, await Store.DeleteBelowAsync(31, None));
+        Assert.Equal(["r2"], Bodies(await Store.QueryAsync(lobby, Query(), None)));
+        Assert.Equal(1, await Store.DeleteAllAsync(lobby, None));
+        Assert.Null(await Store.BoundsAsync(lobby, None));
+        Assert.Equal(1, (await Store.QueryAsync(other, Query(), None)).Count);
+        Assert.Equal(["m31"], Bodies(await Store.QueryAsync(romeo, Query(), None)));
     }
 
     [Fact]
