@@ -33,7 +33,7 @@ public class ArchiveBenchmarks
         var ids = new ArchiveIds(time);
         _writer = new ArchiveWriter(_store, ids, options, NullLogger<ArchiveWriter>.Instance);
         _writer.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _path = new DeliveryPath(_ => [new ArchiveModule(_store, _writer, ids, new NoRosterStore(), new HostedDomains(options), options, time)]);
+        _path = new DeliveryPath(_ => [new ArchiveModule(_store, _writer, new ArchiveQueries(_store, _writer, options), ids, new NoRosterStore(), new HostedDomains(options), options, time)]);
         _path.CheckDelivers();
         _writer.WhenWrittenAsync(CancellationToken.None).GetAwaiter().GetResult();
         if (_store.Appended != 2)

@@ -24,15 +24,15 @@ internal sealed class DiscardingArchiveStore : IArchiveStore
 
     public Task<long> LargestIdAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
 
-    public Task<IReadOnlySet<long>> ExistingAsync(Jid account, IReadOnlyList<long> ids, CancellationToken cancellationToken) => throw Unexpected();
+    public Task<IReadOnlySet<long>> ExistingAsync(ArchiveOwner owner, IReadOnlyList<long> ids, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<ArchivePage> QueryAsync(Jid account, ArchiveQuery query, CancellationToken cancellationToken) => throw Unexpected();
+    public Task<ArchivePage> QueryAsync(ArchiveOwner owner, ArchiveQuery query, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<(ArchivedMessage First, ArchivedMessage Last)?> BoundsAsync(Jid account, CancellationToken cancellationToken) => throw Unexpected();
+    public Task<(ArchivedMessage First, ArchivedMessage Last)?> BoundsAsync(ArchiveOwner owner, CancellationToken cancellationToken) => throw Unexpected();
 
     public Task<int> DeleteBelowAsync(long id, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<int> DeleteAllAsync(Jid account, CancellationToken cancellationToken) => throw Unexpected();
+    public Task<int> DeleteAllAsync(ArchiveOwner owner, CancellationToken cancellationToken) => throw Unexpected();
 
     public Task SetPreferencesAsync(Jid account, ArchivePreferences preferences, CancellationToken cancellationToken) => throw Unexpected();
 
