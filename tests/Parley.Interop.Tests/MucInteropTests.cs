@@ -3,7 +3,7 @@ using Parley.Interop.Tests.Infrastructure;
 
 namespace Parley.Interop.Tests;
 
-/// <summary>slixmpp's own XEP-0045 plugin (Debian's python3-slixmpp) against the MUC service of the real server.</summary>
+/// <summary>slixmpp's own XEP-0045 and XEP-0313 plugins (Debian's python3-slixmpp) against the MUC service of the real server and a room's archive.</summary>
 [Collection(ParleyServerCollection.Name)]
 public sealed class MucInteropTests(ParleyServer server)
 {
@@ -11,6 +11,7 @@ public sealed class MucInteropTests(ParleyServer server)
 
     [Fact]
     [Trait("Conformance", "XEP-0045 §7.2 §8.2 §10.1")]
+    [Trait("Conformance", "XEP-0313 (room, slixmpp)")]
     public async Task Slixmpp_creates_configures_and_moderates_a_room()
     {
         var owner = await server.CreateAccountAsync("mucowner");
@@ -29,6 +30,9 @@ public sealed class MucInteropTests(ParleyServer server)
         Assert.Equal("owner", joined.GetProperty("affiliation").GetString());
         Assert.Equal(["Owner", "Peer"], run.Single("peer", "joined").GetProperty("occupants").EnumerateArray().Select(o => o.GetString()));
         Assert.Equal("Owner", run.Single("peer", "groupchat").GetProperty("nick").GetString());
+        var archive = run.Single("peer", "archive");
+        Assert.Equal(["welcome", "second", "third"], archive.GetProperty("bodies").EnumerateArray().Select(b => b.GetString()));
+        Assert.True(archive.GetProperty("ids_match").GetBoolean());
         Assert.Equal([110, 307], run.Single("peer", "kicked").GetProperty("codes").EnumerateArray().Select(c => c.GetInt32()));
     }
 }

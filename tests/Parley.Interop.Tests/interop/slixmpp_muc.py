@@ -6,7 +6,9 @@ Run with /usr/bin/python3:
       The owner creates ROOM by joining it (xep_0045 join_muc_wait), fetches the configuration form
       (get_room_config) and submits it back (set_room_config), which unlocks the room. The peer joins;
       the owner's groupchat message reaches it; the owner kicks it (set_role none) and the peer sees
-      its own unavailable presence with status 307.
+      its own unavailable presence with status 307. Before the kick, the peer reads the room's archive
+      (xep_0313 iterate on the room JID, pages of 2): the three groupchat messages, their archive ids
+      equal to the stanza-ids by the room it saw live (xep_0359).
 
 Every step is one JSON object on its own stdout line; the last line is {"result": "ok"} (exit 0)
 or {"result": "fail", "reason": ...} (exit 1).
@@ -24,7 +26,7 @@ import slixmpp_base
 
 class Client(slixmpp_base.Client):
     def __init__(self, label, jid, password):
-        super().__init__(label, jid, password, ("xep_0030", "xep_0004", "xep_0045"))
+        super().__init__(label, jid, password, ("xep_0030", "xep_0004", "xep_0045", "xep_0059", "xep_0313", "xep_0359"))
         self.groupchat = asyncio.Queue()
         self.presences = asyncio.Queue()
         self.add_event_handler("groupchat_message", lambda msg: self.groupchat.put_nowait(msg))
@@ -50,12 +52,24 @@ async def room(host, port, owner_jid, owner_password, peer_jid, peer_password, r
     _, _, occupants, _ = await peer.plugin["xep_0045"].join_muc_wait(room_jid, "Peer", timeout=TIMEOUT, maxchars=0)
     emit(client="peer", event="joined", occupants=sorted(p["from"].resource for p in occupants))
 
-    owner.send_message(mto=room_jid, mbody="welcome", mtype="groupchat")
-    while True:
-        msg = await asyncio.wait_for(peer.groupchat.get(), TIMEOUT)
-        if msg["body"] == "welcome":
-            emit(client="peer", event="groupchat", body=msg["body"], nick=msg["mucnick"])
-            break
+    live_ids = []
+    for body in ("welcome", "second", "third"):
+        owner.send_message(mto=room_jid, mbody=body, mtype="groupchat")
+        while True:
+            msg = await asyncio.wait_for(peer.groupchat.get(), TIMEOUT)
+            if msg["body"] == body:
+                if body == "welcome":
+                    emit(client="peer", event="groupchat", body=msg["body"], nick=msg["mucnick"])
+                if msg["stanza_id"]["by"] != room_jid:
+                    raise RuntimeError(f"stanza-id by {msg['stanza_id']['by']}, expected the room")
+                live_ids.append(msg["stanza_id"]["id"])
+                break
+
+    bodies, ids = [], []
+    async for result in peer.plugin["xep_0313"].iterate(jid=room_jid, rsm={"max": 2}):
+        bodies.append(result["mam_result"]["forwarded"]["stanza"]["body"])
+        ids.append(result["mam_result"]["id"])
+    emit(client="peer", event="archive", bodies=bodies, ids_match=ids == live_ids)
 
     await muc.set_role(room_jid, "Peer", "none", reason="Enough", timeout=TIMEOUT)
     while True:
