@@ -3,7 +3,7 @@ using Parley.Xmpp.Addressing;
 
 namespace Parley.Server.Modules.Push;
 
-/// <summary><see cref="IPushStore"/> over table push_registrations (migration 0009).</summary>
+/// <summary><see cref="IPushStore"/> over table push_registrations (migration 0010).</summary>
 internal sealed class SqlPushStore(SqlDatabase database) : IPushStore
 {
     public async Task<IReadOnlyList<PushRegistration>> LoadAllAsync(CancellationToken cancellationToken)
