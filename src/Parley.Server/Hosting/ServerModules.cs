@@ -44,7 +44,7 @@ internal static class ServerModules
         ModuleRegistration.For<PingModule>("Ping"),
         ModuleRegistration.For<SessionModule>("Session"),
         // Records a logout before the unavailable presence goes out (SessionClosed handlers run in this order).
-        ModuleRegistration.For<LastActivityModule>("LastActivity"),
+        ModuleRegistration.For<LastActivityModule>("LastActivity", static services => services.TryAddSingleton<ILastActivityStore, SqlLastActivityStore>()),
         ModuleRegistration.For<PresenceModule>("Presence"),
         ModuleRegistration.For<RosterModule>("Roster"),
         // The archive stamps the stanza-id before carbons copy a message (both run first on the recipient side).

@@ -99,4 +99,83 @@ public sealed class EntityTimeAndLastActivityTests
         Assert.InRange(long.Parse(offline.Child("query", Namespaces.LastActivity)!.GetAttribute("seconds")!, CultureInfo.InvariantCulture), 0, 600);
         Assert.Equal("forbidden", Condition(await AskAsync(nurse, Ask)));
     }
+
+    [Fact]
+    [Trait("Conformance", "XEP-0012 §4")]
+    public async Task An_account_s_last_logout_and_status_survive_a_restart()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "parley-test-" + Guid.NewGuid().ToString("N"));
+        const string Ask = "<iq type='get' id='l3' to='romeo@localhost'><query xmlns='jabber:iq:last'/></iq>";
+        try
+        {
+            await using (var first = await TestServer.StartAsync(("DataDirectory", data)))
+            {
+                await first.CreateAccountAsync("juliet", "secret");
+                await first.CreateAccountAsync("romeo", "secret");
+                var rosters = first.Services.GetRequiredService<IRosterStore>();
+                await rosters.SaveAsync(Jid.Parse("romeo@localhost"), RosterItem.Bare(Jid.Parse("juliet@localhost"), new SubscriptionState(Subscription.From)), default);
+                await using var juliet = await RawStream.ConnectAsync(first.C2s);
+                await juliet.LoginAsync("juliet", "secret", "balcony");
+
+                // Romeo leaves with a status, then again without one from another resource: the status
+                // of the last unavailable presence is the one kept (§4), with the time the last resource left.
+                await using (var romeo = await RawStream.ConnectAsync(first.C2s))
+                {
+                    await romeo.LoginAsync("romeo", "secret", "garden");
+                    await romeo.SendAsync("<presence/>");
+                    await romeo.SendAsync("<presence type='unavailable'><status>Gone to the masque</status></presence>");
+
+                    // Read before closing: a socket closed with unread data resets, and the server may lose what it had not read yet.
+                    await PingAsync(romeo);
+                    await romeo.SendAsync("</stream:stream>");
+                }
+
+                // Each ask is a round trip; until the server has seen the stream end the answer is 0
+                // seconds (still available) or item-not-found (no logout yet).
+                Element answer;
+                var asked = 0;
+                do
+                {
+                    answer = await AskAsync(juliet, Ask);
+                }
+                while (answer.Child("query", Namespaces.LastActivity)?.Text is null or "" && ++asked < 200);
+
+                Assert.Equal("Gone to the masque", answer.Child("query", Namespaces.LastActivity)!.Text);
+            }
+
+            await using var second = await TestServer.StartAsync(("DataDirectory", data));
+            await using var again = await RawStream.ConnectAsync(second.C2s);
+            await again.LoginAsync("juliet", "secret", "balcony");
+            await again.SendAsync("<presence/>");
+            await PingAsync(again);
+            var kept = (await AskAsync(again, Ask)).Child("query", Namespaces.LastActivity)!;
+            Assert.Equal("Gone to the masque", kept.Text);
+            Assert.InRange(long.Parse(kept.GetAttribute("seconds")!, CultureInfo.InvariantCulture), 0, 600);
+
+            // Romeo's own view of himself is allowed too; coming back online makes it 0, and leaving without a status clears it.
+            await using (var romeo = await RawStream.ConnectAsync(second.C2s))
+            {
+                await romeo.LoginAsync("romeo", "secret", "garden");
+                await romeo.SendAsync("<presence/>");
+                Assert.Equal("0", (await AskAsync(romeo, Ask)).Child("query", Namespaces.LastActivity)!.GetAttribute("seconds"));
+                await romeo.SendAsync("</stream:stream>");
+            }
+
+            // The logout is stored before the unavailable presence the server sends for him goes out.
+            while ((await again.ExpectStanzaAsync("presence")) is var presence
+                && !(presence.GetAttribute("type") == "unavailable" && presence.GetAttribute("from")!.StartsWith("romeo@", StringComparison.Ordinal)))
+            {
+            }
+
+            Assert.Equal("", (await AskAsync(again, Ask)).Child("query", Namespaces.LastActivity)!.Text);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
 }

@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Parley.Server.Modules.Events;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Sessions;
 using Parley.Xmpp;
-using Parley.Xmpp.Addressing;
 using Parley.Xmpp.Stanzas;
 using Parley.Xmpp.Xml;
 
@@ -12,42 +10,51 @@ namespace Parley.Server.Modules.LastActivity;
 
 /// <summary>
 /// XEP-0012 last activity answered by the server: for itself, its uptime (§5); for an account's
-/// bare JID, the seconds since its last resource went offline (§4), to those who may see its
-/// presence (RFC 6121: the account itself, or a contact the account shares its presence with;
-/// anyone else gets forbidden, §4), and 0 while it has an available resource.
+/// bare JID (§4), to those who may see its presence (RFC 6121: the account itself, or a contact the
+/// account shares its presence with; anyone else gets forbidden): 0 while it has an available
+/// resource, else the seconds since its last resource went offline, with the status text of its
+/// last unavailable presence. Logouts are stored (<see cref="ILastActivityStore"/>), so they survive
+/// restarts; an account that never logged out is item-not-found.
 /// </summary>
-/// <remarks>
-/// The logout times are kept in memory, one per account that went offline since the server
-/// started: an account that has not been online since then has no known last activity and is
-/// answered item-not-found. The status text of the last unavailable presence is not kept.
-/// </remarks>
-internal sealed class LastActivityModule(TimeProvider time, ISessionDirectory sessions, IRosterStore rosters) : IXmppModule
+internal sealed class LastActivityModule(TimeProvider time, ISessionDirectory sessions, IRosterStore rosters, ILastActivityStore store) : IXmppModule
 {
     private readonly long _started = time.GetTimestamp();
-    private readonly ConcurrentDictionary<Jid, long> _loggedOut = new();
 
     public void Map(ModuleMap map)
     {
         map.Feature(Namespaces.LastActivity);
         map.Iq("get", "query", Namespaces.LastActivity, Addressed.Server | Addressed.Account, QueryAsync);
+        map.Outgoing(StanzaKinds.Presence, Addressed.Account, RememberStatusAsync, Order.First);
         map.On<SessionClosed>(OnSessionClosedAsync);
     }
 
-    private ValueTask OnSessionClosedAsync(SessionClosed closed)
+    /// <summary>§4: the status the resource leaves with is that of its last unavailable broadcast; available presence clears it.</summary>
+    private static ValueTask<Handling> RememberStatusAsync(StanzaContext context)
     {
-        if (sessions.Resources(closed.Session.Account).Count == 0)
+        if (context.To is null && context.From is ClientSession session && Stanza.Type(context.Stanza) is null or "unavailable")
         {
-            _loggedOut[closed.Session.Account] = time.GetTimestamp();
+            session.Features.GetOrAdd(() => new LeavingStatus()).Text =
+                Stanza.Type(context.Stanza) is null ? "" : context.Stanza.ChildText("status", Namespaces.Client) ?? "";
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Handling.Continue);
+    }
+
+    private async ValueTask OnSessionClosedAsync(SessionClosed closed)
+    {
+        var session = closed.Session;
+        if (sessions.Resources(session.Account).Count == 0)
+        {
+            var status = session.Features.Get<LeavingStatus>()?.Text ?? "";
+            await store.SetAsync(session.Account, new LastLogout(time.GetUtcNow(), status), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask<IqReply> QueryAsync(IqContext context)
     {
         if (context.Addressed == Addressed.Server)
         {
-            return Seconds(_started);
+            return IqReply.Result(Query((long)time.GetElapsedTime(_started).TotalSeconds, ""));
         }
 
         var account = context.To;
@@ -60,14 +67,23 @@ internal sealed class LastActivityModule(TimeProvider time, ISessionDirectory se
 
         if (sessions.Resources(account).Any(r => r.IsAvailable))
         {
-            return IqReply.Result(Query(0));
+            return IqReply.Result(Query(0, ""));
         }
 
-        return _loggedOut.TryGetValue(account, out var since) ? Seconds(since) : IqReply.Fail(StanzaErrorCondition.ItemNotFound);
+        if (await store.GetAsync(account, context.CancellationToken).ConfigureAwait(false) is not { } logout)
+        {
+            return IqReply.Fail(StanzaErrorCondition.ItemNotFound);
+        }
+
+        return IqReply.Result(Query(Math.Max(0, (long)(time.GetUtcNow() - logout.At).TotalSeconds), logout.Status));
     }
 
-    private IqReply Seconds(long since) => IqReply.Result(Query((long)time.GetElapsedTime(since).TotalSeconds));
+    private static Element Query(long seconds, string status) =>
+        new Element("query", Namespaces.LastActivity).SetAttribute("seconds", seconds.ToString(CultureInfo.InvariantCulture)).AddText(status);
 
-    private static Element Query(long seconds) =>
-        new Element("query", Namespaces.LastActivity).SetAttribute("seconds", seconds.ToString(CultureInfo.InvariantCulture));
+    /// <summary>The status text of a session's last unavailable presence.</summary>
+    private sealed class LeavingStatus
+    {
+        public string Text { get; set; } = "";
+    }
 }
