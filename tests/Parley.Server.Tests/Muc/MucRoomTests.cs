@@ -351,6 +351,7 @@ public sealed class MucRoomTests
         members = await alice.AskAsync($"<iq type='get' id='m2' to='lobby@{Service}'><query xmlns='{Namespaces.MucAdmin}'><item affiliation='member'/></query></iq>");
         Assert.DoesNotContain(members.Child("query", Namespaces.MucAdmin)!.Children(), i => i.GetAttribute("jid") == "carol@localhost");
         Assert.Equal("member", Item(await bob.ExpectPresenceAsync())!.GetAttribute("affiliation"));
+        Assert.Equal("none", Item(await bob.ExpectPresenceAsync())!.GetAttribute("affiliation"));
     }
 
     internal static async Task Configure(RawStream owner, string room, params (string Var, string Value)[] fields)

@@ -345,7 +345,7 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
         }
         else if (payload.Is("query", Namespaces.Register))
         {
-            error = get ? room.RegistrationForm(from, out answer) : room.Register(from, payload);
+            error = get ? room.RegistrationForm(from, out answer) : room.Register(from, payload, sends);
         }
         else if (get && payload.Is("query", Namespaces.DiscoItems))
         {

@@ -57,9 +57,10 @@ internal sealed partial class Room
     /// §7.10.1 submitting the form (the nick is reserved and the user becomes a member, §7.10: the
     /// service makes registered users members), or XEP-0077 &lt;remove/&gt; (the reservation and a
     /// membership go). A nick another user holds or uses is conflict (§7.10.3), a form without one
-    /// not-acceptable, a cancelled form changes nothing.
+    /// not-acceptable, a cancelled form changes nothing. A membership gained or lost reaches the
+    /// occupants as an admin's change would (§9.3, §9.4).
     /// </summary>
-    public StanzaError? Register(Jid user, Element query)
+    public StanzaError? Register(Jid user, Element query, List<RoomSend> sends)
     {
         var bare = user.Bare;
         if (AffiliationOf(user) == MucAffiliation.Outcast)
@@ -72,7 +73,7 @@ internal sealed partial class Room
             _reservedNicks.Remove(bare);
             if (AffiliationOf(user) == MucAffiliation.Member)
             {
-                _affiliations.Remove(bare);
+                ApplyAffiliation(bare, MucAffiliation.None, null, null, sends);
             }
 
             Dirty = true;
@@ -104,7 +105,7 @@ internal sealed partial class Room
         _reservedNicks[bare] = nick;
         if (AffiliationOf(user) == MucAffiliation.None)
         {
-            _affiliations[bare] = MucAffiliation.Member;
+            ApplyAffiliation(bare, MucAffiliation.Member, null, null, sends);
         }
 
         Dirty = true;
