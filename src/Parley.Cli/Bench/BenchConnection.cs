@@ -13,15 +13,15 @@ namespace Parley.Cli.Bench;
 internal sealed class BenchConnection : IAsyncDisposable
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
-    private readonly Socket _socket;
+    private readonly IDisposable _socket;
     private readonly BenchSettings _settings;
     private readonly byte[] _header;
 
-    private BenchConnection(Socket socket, BenchSettings settings)
+    private BenchConnection(IDisposable socket, Stream stream, BenchSettings settings)
     {
         _socket = socket;
         _settings = settings;
-        Reader = new ReceiveBuffer(new NetworkStream(socket, ownsSocket: true));
+        Reader = new ReceiveBuffer(stream);
         _header = Encoding.UTF8.GetBytes($"<?xml version='1.0'?><stream:stream to='{settings.Domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
     }
 
@@ -32,6 +32,12 @@ internal sealed class BenchConnection : IAsyncDisposable
 
     public static async Task<BenchConnection> ConnectAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.WebSocketPort is not null)
+        {
+            var websocket = await WebSocketBenchStream.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+            return new BenchConnection(websocket, websocket, settings);
+        }
+
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -43,7 +49,7 @@ internal sealed class BenchConnection : IAsyncDisposable
             throw;
         }
 
-        return new BenchConnection(socket, settings);
+        return new BenchConnection(socket, new NetworkStream(socket, ownsSocket: true), settings);
     }
 
     /// <summary>Negotiates a bound session (RFC 6120 §5-§7) and sends initial presence (RFC 6121 §4.2).</summary>

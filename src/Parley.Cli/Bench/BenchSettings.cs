@@ -42,6 +42,9 @@ internal sealed record BenchSettings
     /// <summary>STARTTLS before authenticating (any certificate is accepted: this is loopback load, not a client).</summary>
     public bool Tls { get; init; }
 
+    /// <summary>Connect over RFC 7395 WebSocket at ws://HOST:this/xmpp-websocket instead of TCP to <see cref="Port"/>; null for TCP.</summary>
+    public int? WebSocketPort { get; init; }
+
     /// <summary>PLAIN, SCRAM-SHA-256 or SCRAM-SHA-1 (what the anchors' configurations offer without TLS).</summary>
     public string Mechanism { get; init; } = SaslMechanismNames.Plain;
 
@@ -50,5 +53,5 @@ internal sealed record BenchSettings
 
     public string User(int index) => UserPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public string Describe() => $"{Host}:{Port} {Domain}";
+    public string Describe() => WebSocketPort is { } ws ? $"ws://{Host}:{ws}/xmpp-websocket {Domain}" : $"{Host}:{Port} {Domain}";
 }

@@ -42,6 +42,7 @@ internal static class BenchCommand
           --concurrency N      parallel logins [50]        --sessions N   idle sessions [2000]
           --logins N           logins mode: N logins timed from first to last (no warm-up)
           --tls on|off         STARTTLS before authenticating [off]
+          --websocket PORT     connect over RFC 7395 WebSocket (ws://HOST:PORT/xmpp-websocket) instead of TCP
           --mechanism M        PLAIN, SCRAM-SHA-256 or SCRAM-SHA-1 [PLAIN]
           --server-pid PID     read the server's CPU and RSS from /proc
         {ConfigurationArguments.Help}
@@ -62,6 +63,7 @@ internal static class BenchCommand
         ("--logins", OptionKind.Value),
         ("--sessions", OptionKind.Value),
         ("--tls", OptionKind.Value),
+        ("--websocket", OptionKind.Value),
         ("--mechanism", OptionKind.Value),
         ("--server-pid", OptionKind.Value));
 
@@ -175,6 +177,7 @@ internal static class BenchCommand
             Logins = Positive(arguments, "--logins"),
             Sessions = Positive(arguments, "--sessions") ?? defaults.Sessions,
             Tls = tls,
+            WebSocketPort = Positive(arguments, "--websocket"),
             Mechanism = mechanism,
             ServerPid = Positive(arguments, "--server-pid"),
         };

@@ -55,10 +55,11 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal("3", (await RunAsync(accounts))["existed"]);
 
         var port = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
+        var http = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture);
         var output = new ReadyWriter();
         using var stop = new CancellationTokenSource();
         var serving = CommandLine.RunAsync(
-            ["serve", "--data", _data.Path, "--bind", "127.0.0.1", "--c2s-port", port, "--c2s-tls-port", "0", "--allow-plaintext-auth"],
+            ["serve", "--data", _data.Path, "--bind", "127.0.0.1", "--c2s-port", port, "--c2s-tls-port", "0", "--http-port", http, "--allow-plaintext-auth"],
             output, new StringWriter(), TextReader.Null, stop.Token);
         Assert.True(await Task.WhenAny(output.Ready, serving).WaitAsync(TimeSpan.FromSeconds(60)) == output.Ready, $"serve ended: {output}");
 
@@ -69,6 +70,13 @@ public sealed class BenchCommandTests : IDisposable
             Assert.Equal("6", logins["logins"]);
             Assert.Equal("0", logins["failed"]);
         }
+
+        // The same loads over RFC 7395 WebSocket (--websocket): logins, and messages between a pair.
+        var websocketLogins = await RunAsync(["bench", "logins", "--websocket", http, "--logins", "6", .. target]);
+        Assert.Equal("6", websocketLogins["logins"]);
+        Assert.Equal("0", websocketLogins["failed"]);
+        var websocketMessages = await RunAsync(["bench", "throughput", "--websocket", http, "--pairs", "1", "--window", "8", .. target]);
+        Assert.True(long.Parse(websocketMessages["delivered"], CultureInfo.InvariantCulture) > 0);
 
         // The server runs in this process, so the test's own /proc entry is the server's.
         var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);

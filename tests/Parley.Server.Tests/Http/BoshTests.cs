@@ -168,6 +168,37 @@ public sealed class BoshTests
     }
 
     [Fact]
+    [Trait("Conformance", "XEP-0124 §17.2; XEP-0206 §7; RFC 6120 §4.9.3.14")]
+    public async Task A_client_that_stops_collecting_ends_with_policy_violation_inside_remote_stream_error()
+    {
+        await using var server = await TestServer.StartAsync([.. Http, ("Http:Bosh:MaxPendingBytes", "4096")]);
+        await server.CreateAccountAsync("juliet", "secret");
+        await server.CreateAccountAsync("romeo", "secret");
+        using var juliet = new RawBosh(server);
+        var julietJid = await juliet.LoginAsync("juliet", "secret", "browser");
+        await using var romeo = await RawStream.ConnectAsync(server.C2s);
+        await romeo.LoginAsync("romeo", "secret", "garden");
+
+        // Juliet holds no request: what is sent to her waits, up to Http:Bosh:MaxPendingBytes.
+        for (var i = 0; i < 8; i++)
+        {
+            await romeo.SendAsync($"<message to='{julietJid}' type='chat'><body>{new string('x', 1000)}</body></message>");
+        }
+
+        await server.Logs.WaitForAsync($"Connection bosh-{juliet.Sid![..8]} stream error PolicyViolation");
+        // Requests now carry what waited (the stream may still be closing), and then the terminate.
+        var last = await juliet.SendAsync();
+        for (var i = 0; i < 10 && last.GetAttribute("type") is null; i++)
+        {
+            last = await juliet.SendAsync();
+        }
+
+        RawBosh.AssertTerminate(last, "remote-stream-error");
+        Assert.Equal(StreamErrorCondition.PolicyViolation, StreamError.ConditionOf(last.Child("error", Namespaces.Streams)!));
+        RawBosh.AssertTerminate(await juliet.SendAsync(), "item-not-found");
+    }
+
+    [Fact]
     [Trait("Conformance", "XEP-0124 §7.1; RFC 6454")]
     public async Task Only_allowed_origins_may_use_bosh_and_they_get_cors_headers()
     {

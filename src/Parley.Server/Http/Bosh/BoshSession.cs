@@ -419,13 +419,14 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
             return;
         }
 
+        // After a stream error only the terminate carries payloads: the error goes inside it (XEP-0206 §7).
         while (_held.Count > _grant.Hold)
         {
-            Answer(_held[0]);
+            Answer(_held[0], payloads: !_streamError);
         }
 
         // A terminate request is answered with type='terminate' once the stream has ended (§13).
-        if (_pending is not null && _held.Count > 0 && !_held[0].Request.IsTerminate)
+        if (_pending is not null && _held.Count > 0 && !_streamError && !_held[0].Request.IsTerminate)
         {
             Answer(_held[0]);
         }
