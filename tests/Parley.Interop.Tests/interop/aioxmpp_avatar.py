@@ -17,20 +17,16 @@ or {"result": "fail", "reason": ...} (exit 1).
 
 import asyncio
 import hashlib
-import json
-import logging
-import sys
 
 import aioxmpp
 import aioxmpp.avatar
 import aioxmpp.connector
 import aioxmpp.vcard
 
+import script_steps
+from script_steps import emit
+
 TIMEOUT = 90
-
-
-def emit(**fields):
-    print(json.dumps(fields), flush=True)
 
 
 class Account:
@@ -94,16 +90,5 @@ async def run(host, port, owner_jid, owner_password, contact_jid, contact_passwo
         account.client.stop()
 
 
-def main():
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    loop = asyncio.get_event_loop()
-    try:
-        loop.run_until_complete({"run": run}[sys.argv[1]](*sys.argv[2:]))
-    except Exception as error:  # noqa: BLE001 - reported as the script's result
-        emit(result="fail", reason=f"{type(error).__name__}: {error}")
-        sys.exit(1)
-    emit(result="ok")
-
-
 if __name__ == "__main__":
-    main()
+    script_steps.main({"run": run})
