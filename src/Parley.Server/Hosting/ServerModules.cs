@@ -18,6 +18,7 @@ using Parley.Server.Modules.Pep;
 using Parley.Server.Modules.Ping;
 using Parley.Server.Modules.Presence;
 using Parley.Server.Modules.PrivateStorage;
+using Parley.Server.Modules.Push;
 using Parley.Server.Modules.Register;
 using Parley.Server.Modules.Roster;
 using Parley.Server.Modules.Session;
@@ -53,6 +54,8 @@ internal static class ServerModules
         ModuleRegistration.For<MessageModule>("Messages"),
         ModuleRegistration.For<StreamManagementModule, StreamManagementOptions>("Sm", AddStreamManagement),
         ModuleRegistration.For<ClientStateModule, ClientStateOptions>("Csi", static services => services.AddSingleton<IValidateOptions<ClientStateOptions>, ClientStateOptionsValidator>()),
+        // Looks at where the account's devices are before delivery (a message to a hibernated session, or stored offline).
+        ModuleRegistration.For<PushModule, PushOptions>("Push", AddPush),
         ModuleRegistration.For<OfflineModule>("Offline", static services => services.TryAddSingleton<IOfflineStore, SqlOfflineStore>()),
         ModuleRegistration.For<BlockingModule>("Blocking"),
         ModuleRegistration.For<VCardModule>("VCard", static services => services.TryAddSingleton<IVCardStore, SqlVCardStore>()),
@@ -113,6 +116,15 @@ internal static class ServerModules
         services.AddSingleton<IValidateOptions<StreamManagementOptions>, StreamManagementOptionsValidator>();
         services.AddSingleton<UnackedRedelivery>();
         services.AddSingleton<ResumableSessions>();
+    }
+
+    private static void AddPush(IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
+        services.TryAddSingleton<IPushStore, SqlPushStore>();
+        services.AddSingleton<PushRegistrations>();
+        services.AddHostedService(sp => sp.GetRequiredService<PushRegistrations>());
+        services.AddSingleton<PushNotifier>();
     }
 
     private static void AddPep(IServiceCollection services)

@@ -15,6 +15,10 @@ public sealed class Jid : IEquatable<Jid>
     private string? _text;
     private Jid? _bare;
 
+    // Computed once: a JID is a dictionary key on every routed stanza (sessions, blocklists, rosters),
+    // and hashing its parts is most of a lookup's cost. 0 until first asked.
+    private int _hash;
+
     private Jid(string? local, string domain, string? resource, string? text)
     {
         _local = local;
@@ -126,11 +130,20 @@ public sealed class Jid : IEquatable<Jid>
 
     public override bool Equals(object? obj) => obj is Jid other && Equals(other);
 
-    public override int GetHashCode() =>
-        HashCode.Combine(
-            _local is null ? 0 : string.GetHashCode(_local, StringComparison.Ordinal),
-            string.GetHashCode(_domain, StringComparison.Ordinal),
-            _resource is null ? 0 : string.GetHashCode(_resource, StringComparison.Ordinal));
+    public override int GetHashCode()
+    {
+        var hash = _hash;
+        if (hash == 0)
+        {
+            // A race computes the same value twice; an int is written whole.
+            _hash = hash = HashCode.Combine(
+                _local is null ? 0 : string.GetHashCode(_local, StringComparison.Ordinal),
+                string.GetHashCode(_domain, StringComparison.Ordinal),
+                _resource is null ? 0 : string.GetHashCode(_resource, StringComparison.Ordinal));
+        }
+
+        return hash;
+    }
 
     public static bool operator ==(Jid? left, Jid? right) => left is null ? right is null : left.Equals(right);
 

@@ -214,7 +214,8 @@ public sealed class ExternalComponentTests
         return new OpenComponent(stream, header.GetAttribute("id")!);
     }
 
-    private static async Task<RawStream> ConnectAsync(TestServer server, string domain, string secret)
+    /// <summary>A component stream past its handshake (XEP-0114 §3), for tests whose fake services are components.</summary>
+    internal static async Task<RawStream> ConnectAsync(TestServer server, string domain, string secret)
     {
         var (stream, id) = await OpenAsync(server, domain);
         await stream.SendAsync($"<handshake>{Handshake(id, secret).ToUpperInvariant()}</handshake>");

@@ -82,9 +82,10 @@ public sealed class ModuleTests
             "#create-and-configure", "#create-nodes", "#delete-nodes", "#filtered-notifications", "#item-ids", "#last-published",
             "#persistent-items", "#presence-notifications", "#publish-options", "#publish", "#purge-nodes", "#retract-items", "#retrieve-items",
         }.Select(f => "http://jabber.org/protocol/pubsub" + f)];
-        // Its avatar conversion (XEP-0398 §2) and bookmark compatibility (XEP-0402 §6) are the account's too.
+        // Its avatar conversion (XEP-0398 §2) and bookmark compatibility (XEP-0402 §6) are the account's too,
+        // and push registrations (XEP-0357 §5: the account advertises them).
         string[] conversions = ["urn:xmpp:pep-vcard-conversion:0", "urn:xmpp:bookmarks:1#compat", "urn:xmpp:bookmarks:1#compat-pep"];
-        string[] expected = [Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId, .. pep, .. conversions];
+        string[] expected = [Namespaces.DiscoInfo, Namespaces.DiscoItems, Namespaces.Ping, Namespaces.VCard, Namespaces.Mam, Namespaces.MamExtended, Namespaces.StanzaId, "urn:xmpp:push:0", .. pep, .. conversions];
         Assert.Equal(expected.Order(StringComparer.Ordinal), features.Order(StringComparer.Ordinal));
 
         // Each one is answered on the account's behalf; a server-only feature is refused there.

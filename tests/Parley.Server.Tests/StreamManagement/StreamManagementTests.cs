@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Modules.Offline;
 using Parley.Server.Sessions;
 using Parley.Server.Tests.Infrastructure;
 using Parley.Xmpp;
@@ -169,7 +170,10 @@ public sealed class StreamManagementTests
         Assert.Equal(StreamErrorCondition.ResourceConstraint, StreamError.ConditionOf(error));
         await juliet.Raw.ExpectClosedAsync();
         await juliet.DisposeAsync();
-        await WaitUntilAsync(() => server.Services.GetRequiredService<ISessionDirectory>().Find(Jid.Parse("juliet@localhost/balcony")) is null);
+        // The session is unbound before its messages are handed on: wait until all four are stored, or
+        // the next login could deliver offline storage before they land there.
+        var offlineStore = server.Services.GetRequiredService<IOfflineStore>();
+        await WaitUntilAsync(async () => await offlineStore.CountAsync(Jid.Parse("juliet@localhost")) == 4);
 
         // Nothing acknowledged, so every message waits in offline storage, with its delay stamp.
         await using var again = await SmClient.LoginAsync(server, "juliet", "balcony", enable: false);
@@ -236,6 +240,15 @@ public sealed class StreamManagementTests
     }
 
     private static Task<SmClient> SmClientOver(RawStream raw) => Task.FromResult(SmClient.Over(raw));
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
 
     internal static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -41,59 +41,61 @@ internal sealed class CarbonsModule(ISessionDirectory sessions, StanzaDelivery d
         return ValueTask.FromResult(IqReply.Empty);
     }
 
-    /// <summary>§7: to every other enabled resource of the sender, whatever the addressee's domain.</summary>
-    private async ValueTask<Handling> CopySentAsync(StanzaContext context)
-    {
-        if (context.From is ClientSession sender && CarbonsRules.IsEligible(context.Stanza))
-        {
-            await CopyAsync(context, "sent", sender.Account, skip: r => r == sender || (context.To is { } to && r.Jid.Equals(to))).ConfigureAwait(false);
-        }
-
-        return Handling.Continue;
-    }
+    /// <summary>
+    /// §7: to every other enabled resource of the sender, whatever the addressee's domain. Runs for every
+    /// message, so the common case (nobody to copy to) returns without an async state machine.
+    /// </summary>
+    private ValueTask<Handling> CopySentAsync(StanzaContext context) =>
+        // Cheapest test first: most accounts have one resource, and then there is nobody to copy to.
+        context.From is ClientSession sender
+            && sessions.Resources(sender.Account).Count > 1
+            && CarbonsRules.IsEligible(context.Stanza)
+            ? CopyAsync(context, "sent", sender.Account, new Skipped(sender, context.To, null))
+            : Continue;
 
     /// <summary>
     /// §6: to every enabled resource that the message itself does not reach: all but the addressed one
     /// for a full JID, all but the most available ones for a bare JID (RFC 6121 §8.5.2.1.1). A
     /// message from the account's own resource was copied on the sender side already.
     /// </summary>
-    private async ValueTask<Handling> CopyReceivedAsync(StanzaContext context)
+    private ValueTask<Handling> CopyReceivedAsync(StanzaContext context)
     {
         var account = (context.To ?? context.From.Account).Bare;
-        // What the server itself delivers again (XEP-0198: unacknowledged when a session ended) was copied when it first came.
-        if (context.From.IsServerItself || context.From.Account.Equals(account) || !CarbonsRules.IsEligible(context.Stanza))
-        {
-            return Handling.Continue;
-        }
-
         var resources = sessions.Resources(account);
         if (resources.Count < 2 && (resources.Count == 0 || context.Addressed == Addressed.Resource))
         {
             // Nobody else to copy to (the common case: one device).
-            return Handling.Continue;
+            return Continue;
+        }
+
+        // What the server itself delivers again (XEP-0198: unacknowledged when a session ended) was copied when it first came.
+        if (context.From.IsServerItself || context.From.Account.Equals(account) || !CarbonsRules.IsEligible(context.Stanza))
+        {
+            return Continue;
         }
 
         var addressee = context.Addressed == Addressed.Resource ? sessions.Find(context.To!) : null;
         if (addressee is null && Stanza.IsError(context.Stanza))
         {
             // An error to the bare JID reaches no resource (RFC 6121 §8.5.2.1.1), so none gets a copy either.
-            return Handling.Continue;
+            return Continue;
         }
 
-        var best = addressee is null ? MessageRules.HighestPriority(resources) : null;
-        await CopyAsync(context, "received", account, skip: r => addressee is not null
-            ? r == addressee
-            : r.IsAvailable && r.Priority == best).ConfigureAwait(false);
-        return Handling.Continue;
+        var skipped = addressee is not null
+            ? new Skipped(addressee, null, null)
+            : new Skipped(null, null, MessageRules.HighestPriority(resources));
+        return CopyAsync(context, "received", account, skipped);
     }
 
+    private static ValueTask<Handling> Continue => ValueTask.FromResult(Handling.Continue);
+
     /// <summary>§6 and §7: the message forwarded (XEP-0297) inside &lt;sent/&gt; or &lt;received/&gt;, from the account's bare JID.</summary>
-    private async ValueTask CopyAsync(StanzaContext context, string direction, Jid account, Func<ClientSession, bool> skip)
+    private async ValueTask<Handling> CopyAsync(StanzaContext context, string direction, Jid account, Skipped skipped)
     {
         Element? original = null;
         foreach (var resource in sessions.Resources(account))
         {
-            if (resource.Features.Get<CarbonsEnabled>() is null || skip(resource))
+            if (resource.Features.Get<CarbonsEnabled>() is null || skipped.Includes(resource))
             {
                 continue;
             }
@@ -107,5 +109,20 @@ internal sealed class CarbonsModule(ISessionDirectory sessions, StanzaDelivery d
             // The account's own filters apply, as to anything sent in its name.
             await delivery.DeliverAsync(Origin.Server(account), copy, resource, context.CancellationToken).ConfigureAwait(false);
         }
+
+        return Handling.Continue;
+    }
+
+    /// <summary>
+    /// The resources a copy is not for: the one that sent or is addressed (<paramref name="Session"/>,
+    /// <paramref name="Jid"/>), or those available at the highest priority (<paramref name="AvailableAt"/>),
+    /// which receive a message to the bare JID themselves. A value, not a lambda: this runs for every message.
+    /// </summary>
+    private readonly record struct Skipped(ClientSession? Session, Jid? Jid, int? AvailableAt)
+    {
+        public bool Includes(ClientSession resource) =>
+            resource == Session
+            || (Jid is not null && resource.Jid.Equals(Jid))
+            || (AvailableAt is { } priority && resource.IsAvailable && resource.Priority == priority);
     }
 }
