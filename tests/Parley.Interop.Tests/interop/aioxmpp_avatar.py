@@ -20,37 +20,26 @@ import hashlib
 
 import aioxmpp
 import aioxmpp.avatar
-import aioxmpp.connector
 import aioxmpp.vcard
 
+import aioxmpp_base
 import script_steps
+from aioxmpp_base import TIMEOUT
 from script_steps import emit
-
-TIMEOUT = 90
 
 
 class Account:
     def __init__(self, label, jid, password, host, port):
         self.label = label
         self.jid = aioxmpp.JID.fromstr(jid)
-        self.client = aioxmpp.PresenceManagedClient(
-            self.jid,
-            aioxmpp.make_security_layer(password, no_verify=True),
-            override_peer=[(host, port, aioxmpp.connector.STARTTLSConnector())],
-        )
+        self.client = aioxmpp_base.client(self.jid, password, host, port)
         self.roster = self.client.summon(aioxmpp.RosterClient)
         self.presence = self.client.summon(aioxmpp.PresenceClient)
         self.avatar = self.client.summon(aioxmpp.avatar.AvatarService)
         self.vcard = self.client.summon(aioxmpp.vcard.VCardService)
 
     async def online(self):
-        established = self.client.on_stream_established.future()
-        failed = self.client.on_failure.future()
-        self.client.presence = aioxmpp.PresenceState(True)
-        await asyncio.wait([established, failed], timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
-        if not established.done():
-            raise RuntimeError(f"{self.label}: no stream: {failed.exception() if failed.done() else 'timeout'}")
-        failed.cancel()
+        await aioxmpp_base.online(self.client, self.label)
 
 
 async def run(host, port, owner_jid, owner_password, contact_jid, contact_password):
