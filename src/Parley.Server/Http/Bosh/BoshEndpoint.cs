@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -49,12 +48,8 @@ internal sealed class BoshEndpoint(
         var method = http.Request.Method;
         if (HttpMethods.IsOptions(method))
         {
-            // CORS preflight (Fetch standard): browsers POST text/xml, which needs one.
-            var headers = http.Response.Headers;
-            headers.AccessControlAllowMethods = "POST, OPTIONS";
-            headers.AccessControlAllowHeaders = "Content-Type";
-            headers.AccessControlMaxAge = "86400";
-            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            // Browsers POST text/xml, which needs a preflight.
+            OriginPolicy.AnswerPreflight(http, "POST, OPTIONS");
             return;
         }
 
@@ -115,14 +110,12 @@ internal sealed class BoshEndpoint(
             return;
         }
 
-        var connection = http.Connection;
         var session = new BoshSession(
             BoshSessions.NewSid(),
             request,
             grant,
             sessions,
-            connection.RemoteIpAddress is { } remote ? new IPEndPoint(remote, connection.RemotePort) : null,
-            connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null,
+            http.Connection,
             time,
             logger,
             lifetime.ApplicationStopping);

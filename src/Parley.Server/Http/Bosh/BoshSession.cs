@@ -1,9 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Parley.Server.Connections;
 using Parley.Server.Diagnostics;
@@ -22,18 +20,13 @@ namespace Parley.Server.Http.Bosh;
 /// are kept for retransmission (§14.3). Requests past the window, too many at once or polls too
 /// frequent end the session with the XEP's terminal condition; so does inactivity (§10).
 /// </summary>
-internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotificationFeature, IDuplexPipe, IBoshOutput
+internal sealed class BoshSession : HttpCarriedConnection, IBoshOutput
 {
     private readonly BoshGrant _grant;
     private readonly BoshSessions _registry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _creationRid;
-    private readonly Pipe _input = new(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
-
-    // Nothing is written to it: the framing hands elements to this session (IBoshOutput) instead.
-    private readonly Pipe _output = new(new PipeOptions(useSynchronizationContext: false));
-    private readonly CancellationTokenSource _closed = new();
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _inputGate = new(1, 1);
     private readonly SortedDictionary<long, Exchange> _waiting = [];
@@ -55,7 +48,9 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
     private string? _terminal;
     private volatile StreamErrorException? _fault;
 
-    public BoshSession(string sid, BoshRequest creation, BoshGrant grant, BoshSessions registry, EndPoint? remote, EndPoint? local, TimeProvider time, ILogger logger, CancellationToken stopping)
+    /// <param name="connection">The creation request's connection: its addresses are the session's.</param>
+    public BoshSession(string sid, BoshRequest creation, BoshGrant grant, BoshSessions registry, ConnectionInfo connection, TimeProvider time, ILogger logger, CancellationToken stopping)
+        : base("bosh-" + sid[..8], connection, stopping)
     {
         Sid = sid;
         _grant = grant;
@@ -64,11 +59,6 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
         _logger = logger;
         _creationRid = creation.Rid;
         _lastRid = creation.Rid - 1;
-        ConnectionId = "bosh-" + sid[..8];
-        RemoteEndPoint = remote;
-        LocalEndPoint = local;
-        ConnectionClosedRequested = stopping;
-        Features.Set<IConnectionLifetimeNotificationFeature>(this);
         _inactivity = time.CreateTimer(static state => ((BoshSession)state!).OnInactive(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -76,40 +66,11 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
 
     public string ContentType => _grant.ContentType;
 
-    public override string ConnectionId { get; set; }
-
-    public override IFeatureCollection Features { get; } = new FeatureCollection();
-
-    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
-
-    public override IDuplexPipe Transport
-    {
-        get => this;
-        set => throw new NotSupportedException();
-    }
-
-    public override CancellationToken ConnectionClosed
-    {
-        get => _closed.Token;
-        set => throw new NotSupportedException();
-    }
-
-    /// <summary>The host is stopping: the stream ends with system-shutdown (RFC 6120 §4.9.3.17).</summary>
-    public CancellationToken ConnectionClosedRequested { get; set; }
-
-    PipeReader IDuplexPipe.Input => _input.Reader;
-
-    PipeWriter IDuplexPipe.Output => _output.Writer;
-
     /// <summary>Raised by the framing: the client stopped collecting what it was sent (Http:Bosh:MaxPendingBytes).</summary>
     public StreamErrorException? Fault => _fault;
 
-    public void RequestClose()
-    {
-        // Only the host's stopping asks connections to close; nothing to do for one.
-    }
-
-    public override void Abort(ConnectionAbortedException abortReason) => _closed.Cancel();
+    /// <summary>The output pipe carries nothing: the framing hands elements to this session (IBoshOutput) instead.</summary>
+    public override void Abort(ConnectionAbortedException abortReason) => ClosedSource.Cancel();
 
     /// <summary>Runs the client stream until it ends, then answers what is held with type='terminate'.</summary>
     public async Task RunAsync(Func<ConnectionContext, Task> stream)
@@ -138,8 +99,8 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
                 }
             }
 
-            await _closed.CancelAsync().ConfigureAwait(false);
-            await _input.Reader.CompleteAsync().ConfigureAwait(false);
+            await ClosedSource.CancelAsync().ConfigureAwait(false);
+            await InputPipe.Reader.CompleteAsync().ConfigureAwait(false);
         }
     }
 
@@ -280,7 +241,7 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
     /// <summary>Writes the request's payloads to the stream: after a synthesized &lt;open/&gt; at creation and restart, before a &lt;close/&gt; on terminate.</summary>
     private async Task<bool> ForwardAsync(BoshRequest request)
     {
-        var writer = _input.Writer;
+        var writer = InputPipe.Writer;
         if (request.Rid == _creationRid || request.IsRestart)
         {
             // XEP-0206 §3 and §5: the body's 'to', 'xml:lang' and 'xmpp:version' are the stream header's.
@@ -393,7 +354,7 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
             {
                 // The client stopped collecting: the stream ends with policy-violation, raised by the framing.
                 _fault = new StreamErrorException(StreamErrorCondition.PolicyViolation, "Too much waiting for this BOSH session (Http:Bosh:MaxPendingBytes)");
-                _input.Reader.CancelPendingRead();
+                InputPipe.Reader.CancelPendingRead();
                 return;
             }
 
@@ -512,7 +473,7 @@ internal sealed class BoshSession : ConnectionContext, IConnectionLifetimeNotifi
         await _inputGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _input.Writer.CompleteAsync().ConfigureAwait(false);
+            await InputPipe.Writer.CompleteAsync().ConfigureAwait(false);
         }
         finally
         {

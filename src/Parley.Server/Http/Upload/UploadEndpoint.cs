@@ -33,12 +33,8 @@ internal sealed class UploadEndpoint(UploadStore store, OriginPolicy origins)
         var method = http.Request.Method;
         if (HttpMethods.IsOptions(method))
         {
-            // CORS preflight (Fetch standard): what a browser may send to the PUT URL.
-            var headers = http.Response.Headers;
-            headers.AccessControlAllowMethods = "GET, HEAD, PUT, OPTIONS";
-            headers.AccessControlAllowHeaders = "Content-Type";
-            headers.AccessControlMaxAge = "86400";
-            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            // What a browser may send to the PUT URL.
+            OriginPolicy.AnswerPreflight(http, "GET, HEAD, PUT, OPTIONS");
             return;
         }
 

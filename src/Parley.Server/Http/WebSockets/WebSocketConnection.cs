@@ -1,11 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Parley.Server.Connections;
 using Parley.Xmpp.Streams;
 
@@ -18,7 +15,7 @@ namespace Parley.Server.Http.WebSockets;
 /// element per message). The pipes keep TCP's back-pressure: a connection that stops reading (its
 /// read bucket) stops the pump, and WebSocket flow control pushes back on the sender.
 /// </summary>
-internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifetimeNotificationFeature, IDuplexPipe
+internal sealed class WebSocketConnection : HttpCarriedConnection
 {
     /// <summary>How long the close handshake (our close frame, then the peer's) may take once the stream has ended.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
@@ -28,61 +25,23 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
     private readonly HttpContext _http;
     private readonly WebSocket _socket;
     private readonly long _maxMessageBytes;
-    private readonly Pipe _input = new(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
-    private readonly Pipe _output = new(new PipeOptions(useSynchronizationContext: false));
-    private readonly CancellationTokenSource _closed = new();
     private volatile StreamErrorException? _fault;
 
     /// <param name="maxMessageBytes">The largest message taken in (the stanza limit plus room for whitespace); a larger one is a policy violation.</param>
     public WebSocketConnection(HttpContext http, WebSocket socket, long maxMessageBytes, CancellationToken stopping)
+        : base(http.TraceIdentifier, http.Connection, stopping)
     {
         _http = http;
         _socket = socket;
         _maxMessageBytes = maxMessageBytes;
-        ConnectionId = http.TraceIdentifier;
-        ConnectionClosedRequested = stopping;
-        var connection = http.Connection;
-        RemoteEndPoint = connection.RemoteIpAddress is { } remote ? new IPEndPoint(remote, connection.RemotePort) : null;
-        LocalEndPoint = connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null;
-        Features.Set<IConnectionLifetimeNotificationFeature>(this);
     }
-
-    public override string ConnectionId { get; set; }
-
-    public override IFeatureCollection Features { get; } = new FeatureCollection();
-
-    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
-
-    public override IDuplexPipe Transport
-    {
-        get => this;
-        set => throw new NotSupportedException();
-    }
-
-    public override CancellationToken ConnectionClosed
-    {
-        get => _closed.Token;
-        set => throw new NotSupportedException();
-    }
-
-    /// <summary>The host is stopping: the connection ends its stream with system-shutdown (RFC 6120 §4.9.3.17).</summary>
-    public CancellationToken ConnectionClosedRequested { get; set; }
-
-    PipeReader IDuplexPipe.Input => _input.Reader;
-
-    PipeWriter IDuplexPipe.Output => _output.Writer;
 
     /// <summary>What the transport refused (a binary or oversized message), for the framing to raise as a stream error.</summary>
     public StreamErrorException? Fault => _fault;
 
-    public void RequestClose()
-    {
-        // Only the host's stopping asks connections to close; nothing to do for one.
-    }
-
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        _closed.Cancel();
+        ClosedSource.Cancel();
         _http.Abort();
     }
 
@@ -98,7 +57,7 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
         finally
         {
             // Everything the stream wrote (its </close> included) goes out, then the close frame.
-            await _output.Writer.CompleteAsync().ConfigureAwait(false);
+            await OutputPipe.Writer.CompleteAsync().ConfigureAwait(false);
             try
             {
                 await sending.WaitAsync(CloseTimeout, time).ConfigureAwait(false);
@@ -109,22 +68,22 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
                 Abort(new ConnectionAbortedException("close handshake timed out"));
             }
 
-            await _closed.CancelAsync().ConfigureAwait(false);
+            await ClosedSource.CancelAsync().ConfigureAwait(false);
             _socket.Dispose();
-            _closed.Dispose();
+            ClosedSource.Dispose();
         }
     }
 
     private async Task ReceiveAsync()
     {
-        var writer = _input.Writer;
+        var writer = InputPipe.Writer;
         long messageBytes = 0;
         try
         {
             while (true)
             {
                 var memory = writer.GetMemory(ReceiveChunk);
-                var result = await _socket.ReceiveAsync(memory, _closed.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(memory, ClosedSource.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
@@ -145,7 +104,7 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
                     messageBytes = 0;
                 }
 
-                var flush = await writer.FlushAsync(_closed.Token).ConfigureAwait(false);
+                var flush = await writer.FlushAsync(ClosedSource.Token).ConfigureAwait(false);
                 if (flush.IsCompleted)
                 {
                     return;
@@ -182,7 +141,7 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
 
     private async Task SendAsync()
     {
-        var reader = _output.Reader;
+        var reader = OutputPipe.Reader;
         try
         {
             while (true)
@@ -204,7 +163,7 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, _closed.Token).ConfigureAwait(false);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ClosedSource.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ConnectionAbortedException or ObjectDisposedException)
@@ -221,7 +180,7 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
     {
         if (message.IsSingleSegment)
         {
-            await _socket.SendAsync(message.First, WebSocketMessageType.Text, endOfMessage: true, _closed.Token).ConfigureAwait(false);
+            await _socket.SendAsync(message.First, WebSocketMessageType.Text, endOfMessage: true, ClosedSource.Token).ConfigureAwait(false);
             return;
         }
 
@@ -229,10 +188,10 @@ internal sealed class WebSocketConnection : ConnectionContext, IConnectionLifeti
         message.TryGet(ref position, out var segment);
         while (message.TryGet(ref position, out var next))
         {
-            await _socket.SendAsync(segment, WebSocketMessageType.Text, endOfMessage: false, _closed.Token).ConfigureAwait(false);
+            await _socket.SendAsync(segment, WebSocketMessageType.Text, endOfMessage: false, ClosedSource.Token).ConfigureAwait(false);
             segment = next;
         }
 
-        await _socket.SendAsync(segment, WebSocketMessageType.Text, endOfMessage: true, _closed.Token).ConfigureAwait(false);
+        await _socket.SendAsync(segment, WebSocketMessageType.Text, endOfMessage: true, ClosedSource.Token).ConfigureAwait(false);
     }
 }
