@@ -45,7 +45,7 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
             }
 
             var failure = string.Equals(segments[0], ModuleRegistration.Section, StringComparison.OrdinalIgnoreCase)
-                ? CheckModule(segments)
+                ? CheckModule(segments, value.Length == 0)
                 : Check(typeof(ParleyOptions), segments, 0, value.Length == 0);
             if (failure is not null)
             {
@@ -58,7 +58,7 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
     }
 
     /// <summary>Modules:&lt;Name&gt;:* binds to the options type of the module registered under that name (<see cref="ServerModules"/>).</summary>
-    private static string? CheckModule(string[] segments)
+    private static string? CheckModule(string[] segments, bool empty)
     {
         if (segments.Length < 3)
         {
@@ -68,7 +68,8 @@ internal sealed class ConfigurationKeys(IConfiguration configuration) : IValidat
         var module = ServerModules.All.FirstOrDefault(m => string.Equals(m.Name, segments[1], StringComparison.OrdinalIgnoreCase));
         if (module is not null)
         {
-            return Check(module.OptionsType, segments, 2, empty: false);
+            // An empty list of a module's ("AllowedContentTypes": []) is as good as a top-level one.
+            return Check(module.OptionsType, segments, 2, empty);
         }
 
         var given = segments[1].ToLowerInvariant();

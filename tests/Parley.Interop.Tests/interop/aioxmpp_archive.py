@@ -26,12 +26,13 @@ import sys
 
 import aioxmpp
 import aioxmpp.carbons
-import aioxmpp.connector
 import aioxmpp.dispatcher
 import aioxmpp.forms
 import aioxmpp.misc
 import aioxmpp.rsm.xso as rsm
 import aioxmpp.xso as xso
+
+import aioxmpp_base
 
 TIMEOUT = 90
 MAM = "urn:xmpp:mam:2"
@@ -77,11 +78,7 @@ class Device:
     def __init__(self, label, jid, password, host, port):
         self.label = label
         self.jid = aioxmpp.JID.fromstr(jid)
-        self.client = aioxmpp.PresenceManagedClient(
-            self.jid,
-            aioxmpp.make_security_layer(password, no_verify=True),
-            override_peer=[(host, port, aioxmpp.connector.STARTTLSConnector())],
-        )
+        self.client = aioxmpp_base.client(self.jid, password, host, port)
         self.messages = asyncio.Queue()
         self.sent_carbons = asyncio.Queue()
         self.archive = asyncio.Queue()
@@ -101,13 +98,7 @@ class Device:
             self.messages.put_nowait(message)
 
     async def online(self):
-        established = self.client.on_stream_established.future()
-        failed = self.client.on_failure.future()
-        self.client.presence = aioxmpp.PresenceState(True)
-        await asyncio.wait([established, failed], timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
-        if not established.done():
-            raise RuntimeError(f"{self.label}: no stream: {failed.exception() if failed.done() else 'timeout'}")
-        failed.cancel()
+        await aioxmpp_base.online(self.client, self.label)
         await asyncio.wait_for(self.client.summon(aioxmpp.carbons.CarbonsClient).enable(), TIMEOUT)
         emit(client=self.label, event="carbons_enabled", jid=str(self.client.local_jid))
 

@@ -17,44 +17,29 @@ or {"result": "fail", "reason": ...} (exit 1).
 
 import asyncio
 import hashlib
-import json
-import logging
-import sys
 
 import aioxmpp
 import aioxmpp.avatar
-import aioxmpp.connector
 import aioxmpp.vcard
 
-TIMEOUT = 90
-
-
-def emit(**fields):
-    print(json.dumps(fields), flush=True)
+import aioxmpp_base
+import script_steps
+from aioxmpp_base import TIMEOUT
+from script_steps import emit
 
 
 class Account:
     def __init__(self, label, jid, password, host, port):
         self.label = label
         self.jid = aioxmpp.JID.fromstr(jid)
-        self.client = aioxmpp.PresenceManagedClient(
-            self.jid,
-            aioxmpp.make_security_layer(password, no_verify=True),
-            override_peer=[(host, port, aioxmpp.connector.STARTTLSConnector())],
-        )
+        self.client = aioxmpp_base.client(self.jid, password, host, port)
         self.roster = self.client.summon(aioxmpp.RosterClient)
         self.presence = self.client.summon(aioxmpp.PresenceClient)
         self.avatar = self.client.summon(aioxmpp.avatar.AvatarService)
         self.vcard = self.client.summon(aioxmpp.vcard.VCardService)
 
     async def online(self):
-        established = self.client.on_stream_established.future()
-        failed = self.client.on_failure.future()
-        self.client.presence = aioxmpp.PresenceState(True)
-        await asyncio.wait([established, failed], timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
-        if not established.done():
-            raise RuntimeError(f"{self.label}: no stream: {failed.exception() if failed.done() else 'timeout'}")
-        failed.cancel()
+        await aioxmpp_base.online(self.client, self.label)
 
 
 async def run(host, port, owner_jid, owner_password, contact_jid, contact_password):
@@ -94,16 +79,5 @@ async def run(host, port, owner_jid, owner_password, contact_jid, contact_passwo
         account.client.stop()
 
 
-def main():
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    loop = asyncio.get_event_loop()
-    try:
-        loop.run_until_complete({"run": run}[sys.argv[1]](*sys.argv[2:]))
-    except Exception as error:  # noqa: BLE001 - reported as the script's result
-        emit(result="fail", reason=f"{type(error).__name__}: {error}")
-        sys.exit(1)
-    emit(result="ok")
-
-
 if __name__ == "__main__":
-    main()
+    script_steps.main({"run": run})

@@ -5,16 +5,13 @@ Imported by the scripts beside it (Python puts a script's own folder first on sy
 """
 
 import asyncio
-import json
 import ssl
 
 import slixmpp
 
+from script_steps import emit  # noqa: F401 - re-exported for the scripts that import it from here
+
 TIMEOUT = 90
-
-
-def emit(**fields):
-    print(json.dumps(fields), flush=True)
 
 
 class Client(slixmpp.ClientXMPP):

@@ -21,17 +21,14 @@ or {"result": "fail", "reason": ...} (exit 1).
 """
 
 import asyncio
-import base64
 import hashlib
-import logging
-import sys
 import xml.etree.ElementTree as ET
 
-import slixmpp
 from slixmpp.exceptions import IqError
 
 from slixmpp_base import TIMEOUT, emit
 import slixmpp_base
+import script_steps
 
 NATIVE = "urn:xmpp:bookmarks:1"
 UPDATE = "vcard-temp:x:update"
@@ -158,20 +155,5 @@ async def run(host, port, owner_jid, owner_password, contact_jid, contact_passwo
         await client.disconnect(wait=10)
 
 
-COMMANDS = {"run": run}
-
-
-def main():
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    command = sys.argv[1]
-    loop = asyncio.get_event_loop()
-    try:
-        loop.run_until_complete(COMMANDS[command](*sys.argv[2:]))
-    except Exception as error:  # noqa: BLE001 - reported as the script's result
-        emit(result="fail", reason=f"{type(error).__name__}: {error}")
-        sys.exit(1)
-    emit(result="ok")
-
-
 if __name__ == "__main__":
-    main()
+    script_steps.main({"run": run})

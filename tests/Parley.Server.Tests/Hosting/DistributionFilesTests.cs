@@ -10,9 +10,10 @@ namespace Parley.Server.Tests.Hosting;
 
 /// <summary>
 /// dist/parley.service and dist/parley.json, what an operator installs (issue 12): the unit is valid
-/// for systemd and runs the sample configuration through `parley serve`'s own loader and checks.
+/// for systemd and runs the sample configuration through `parley serve`'s own loader and checks; the
+/// sample sets every key docs/configuration.md documents, or says why not.
 /// </summary>
-public sealed class DistributionFilesTests : IDisposable
+public sealed partial class DistributionFilesTests : IDisposable
 {
     private readonly TempDataDirectory _data = new();
 
@@ -64,6 +65,35 @@ public sealed class DistributionFilesTests : IDisposable
     }
 
     [Fact]
+    public void The_sample_configuration_sets_every_documented_key_or_says_why_not()
+    {
+        // The keys of docs/configuration.md's tables (not the command-line options).
+        var documented = File.ReadLines(Path.Combine(Repository.Root, "docs", "configuration.md"))
+            .Select(line => DocumentedKey().Match(line))
+            .Where(m => m.Success)
+            .Select(m => m.Groups["key"].Value)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(documented.Count > 100, $"expected the page to document many keys, found {documented.Count}");
+
+        // The sample as serve loads it, and the keys its comments name with a reason to leave them out.
+        var configuration = ServeCommand.Configuration(ServeCommand.Parse(["--config", SampleConfiguration, "--data", _data.Path]));
+        var set = Microsoft.Extensions.Configuration.ConfigurationExtensions.AsEnumerable(configuration).Select(pair => pair.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var leftOut = File.ReadLines(SampleConfiguration)
+            .Select(line => LeftOutKey().Match(line))
+            .Where(m => m.Success)
+            .ToDictionary(m => m.Groups["key"].Value, m => m.Groups["reason"].Value.Trim(), StringComparer.Ordinal);
+
+        bool Present(string key) => key.EndsWith(":*", StringComparison.Ordinal)
+            ? set.Any(k => k.StartsWith(key[..^1], StringComparison.OrdinalIgnoreCase))
+            : set.Contains(key) || set.Any(k => k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase));
+
+        var missing = documented.Where(key => !Present(key) && !(leftOut.TryGetValue(key, out var reason) && reason.Length > 0)).ToList();
+        Assert.True(missing.Count == 0, "dist/parley.json neither sets nor explains: " + string.Join(", ", missing));
+        Assert.True(leftOut.Keys.All(documented.Contains), "dist/parley.json explains keys the page does not document: " + string.Join(", ", leftOut.Keys.Except(documented)));
+    }
+
+    [Fact]
     public async Task Systemd_verifies_the_unit()
     {
         // Verified as installed, with ExecStart pointing at the parley binary built next to this test.
@@ -79,6 +109,12 @@ public sealed class DistributionFilesTests : IDisposable
         Assert.True(process.ExitCode == 0, errors);
         Assert.DoesNotContain("parley.service:", errors, StringComparison.Ordinal);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\| `(?<key>[A-Za-z][A-Za-z0-9:<>*]*)` \|")]
+    private static partial System.Text.RegularExpressions.Regex DocumentedKey();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^// Not set here: `(?<key>[^`]+)`: (?<reason>.*)$")]
+    private static partial System.Text.RegularExpressions.Regex LeftOutKey();
 
     /// <summary>The settings of one [Section] of the unit (systemd.syntax(7): Key=Value lines, # comments).</summary>
     private static Dictionary<string, string> Section(string name)

@@ -312,6 +312,48 @@ public sealed class MucRoomTests
         await alice.ExpectNothingPendingAsync();
     }
 
+    [Fact]
+    [Trait("Conformance", "XEP-0045 §7.10 §7.12")]
+    public async Task Registering_reserves_a_nick_makes_a_member_and_others_cannot_take_it()
+    {
+        await using var server = await TestServer.StartAsync();
+        var users = await RoomWithAsync(server, "lobby", "alice", "bob");
+        var (alice, bob) = (users[0], users[1]);
+        var more = await UsersAsync(server, "carol", "dave");
+        var (carol, dave) = (more[0], more[1]);
+        const string Register = "jabber:iq:register";
+
+        var form = (await carol.AskAsync($"<iq type='get' id='r1' to='lobby@{Service}'><query xmlns='{Register}'/></iq>")).Child("query", Register)!;
+        Assert.Contains(form.Child("x", "jabber:x:data")!.Children(), f => f.GetAttribute("var") == "muc#register_roomnick");
+        string Submit(string nick) =>
+            $"<iq type='set' id='r2' to='lobby@{Service}'><query xmlns='{Register}'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#register</value></field><field var='muc#register_roomnick'><value>{nick}</value></field></x></query></iq>";
+        Assert.Equal("result", (await carol.AskAsync(Submit("Caro"))).GetAttribute("type"));
+
+        // §7.10.1: asked again, the room says the user is registered, and under which nick (§7.12 too).
+        var registered = (await carol.AskAsync($"<iq type='get' id='r3' to='lobby@{Service}'><query xmlns='{Register}'/></iq>")).Child("query", Register)!;
+        Assert.NotNull(registered.Child("registered", Register));
+        Assert.Equal("Caro", registered.ChildText("username", Register));
+        var reserved = await carol.AskAsync($"<iq type='get' id='r4' to='lobby@{Service}'><query xmlns='{Namespaces.DiscoInfo}' node='x-roomuser-item'/></iq>");
+        Assert.Equal("Caro", reserved.Child("query", Namespaces.DiscoInfo)!.Child("identity", Namespaces.DiscoInfo)!.GetAttribute("name"));
+
+        // The registered user is a member.
+        var members = await alice.AskAsync($"<iq type='get' id='m' to='lobby@{Service}'><query xmlns='{Namespaces.MucAdmin}'><item affiliation='member'/></query></iq>");
+        Assert.Contains(members.Child("query", Namespaces.MucAdmin)!.Children(), i => i.GetAttribute("jid") == "carol@localhost");
+
+        // Nobody else enters under it or registers it, nor a nick in use (§7.10.3); its owner enters under it.
+        Assert.Equal("conflict", await dave.EnterRefusedAsync("lobby", "Caro"));
+        Assert.Equal("conflict", Exchange.Condition(await dave.AskAsync(Submit("Caro"))));
+        Assert.Equal("conflict", Exchange.Condition(await dave.AskAsync(Submit("Bob"))));
+        await carol.EnterAsync("lobby", "Caro");
+
+        // XEP-0077 <remove/>: the reservation and the membership go.
+        Assert.Equal("result", (await carol.AskAsync($"<iq type='set' id='r5' to='lobby@{Service}'><query xmlns='{Register}'><remove/></query></iq>")).GetAttribute("type"));
+        members = await alice.AskAsync($"<iq type='get' id='m2' to='lobby@{Service}'><query xmlns='{Namespaces.MucAdmin}'><item affiliation='member'/></query></iq>");
+        Assert.DoesNotContain(members.Child("query", Namespaces.MucAdmin)!.Children(), i => i.GetAttribute("jid") == "carol@localhost");
+        Assert.Equal("member", Item(await bob.ExpectPresenceAsync())!.GetAttribute("affiliation"));
+        Assert.Equal("none", Item(await bob.ExpectPresenceAsync())!.GetAttribute("affiliation"));
+    }
+
     internal static async Task Configure(RawStream owner, string room, params (string Var, string Value)[] fields)
     {
         var form = await owner.AskAsync($"<iq type='get' id='g' to='{room}@{Service}'><query xmlns='{Namespaces.MucOwner}'/></iq>");

@@ -10,7 +10,10 @@ namespace Parley.Server.Tests.Muc;
 /// The loopback room: 500 occupants, each a real client socket. Asserts that every occupant
 /// sees every other one enter and gets a message sent to the room; prints the time to fill the room
 /// and the fan-out latency of one message (figures for the closing note, not a benchmark).
+/// Runs alone (the process-limits collection): its thousand sockets count against the test process's
+/// open files, and its one-by-one entrances must not starve behind the other tests.
 /// </summary>
+[Collection(ProcessLimitsCollection.Name)]
 public sealed class MucScaleTests(ITestOutputHelper output)
 {
     private const int Occupants = 500;

@@ -20,8 +20,10 @@ internal sealed class SqlLastActivityStore(SqlDatabase database) : ILastActivity
     public async Task SetAsync(Jid account, LastLogout logout, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        // An account removed while online (parley user remove) ends its sessions after its row is
+        // gone: nothing to keep then, and the insert must not trip the foreign key.
         await using var command = connection.CreateCommand(null,
-            "INSERT INTO last_activity (jid, logged_out, status) VALUES (@jid, @at, @status) "
+            "INSERT INTO last_activity (jid, logged_out, status) SELECT @jid, @at, @status WHERE EXISTS (SELECT 1 FROM accounts WHERE jid = @jid) "
             + "ON CONFLICT (jid) DO UPDATE SET logged_out = excluded.logged_out, status = excluded.status");
         command.AddParameter("@jid", account.Bare.ToString());
         command.AddParameter("@at", logout.At.ToUnixTimeSeconds());

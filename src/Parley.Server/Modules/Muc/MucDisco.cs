@@ -42,7 +42,7 @@ internal static class MucDisco
             .SetAttribute("name", config.Name.Length > 0 ? config.Name : room.Jid.Local);
         string[] features =
         [
-            Namespaces.Muc, Namespaces.DiscoInfo, Namespaces.OccupantId, Namespaces.MucSelfPing,
+            Namespaces.Muc, Namespaces.DiscoInfo, Namespaces.OccupantId, Namespaces.MucSelfPing, Namespaces.Register,
             config.Public ? "muc_public" : "muc_hidden",
             config.Persistent ? "muc_persistent" : "muc_temporary",
             config.MembersOnly ? "muc_membersonly" : "muc_open",

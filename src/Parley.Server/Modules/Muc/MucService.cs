@@ -341,7 +341,11 @@ internal sealed class MucService(string domain, MucRuntime runtime) : IComponent
         }
         else if (get && payload.Is("query", Namespaces.DiscoInfo))
         {
-            (answer, error) = (MucDisco.RoomInfo(room), null);
+            (answer, error) = (payload.GetAttribute("node") == "x-roomuser-item" ? room.ReservedNickInfo(from) : MucDisco.RoomInfo(room), null);
+        }
+        else if (payload.Is("query", Namespaces.Register))
+        {
+            error = get ? room.RegistrationForm(from, out answer) : room.Register(from, payload, sends);
         }
         else if (get && payload.Is("query", Namespaces.DiscoItems))
         {

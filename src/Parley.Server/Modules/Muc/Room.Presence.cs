@@ -37,7 +37,7 @@ internal sealed partial class Room
             return StanzaError.Of(StanzaErrorCondition.RegistrationRequired, "The room is members-only.");
         }
 
-        if (_byNick.TryGetValue(nick, out var sameNick) && !sameNick.RealJid.Bare.Equals(realJid.Bare))
+        if ((_byNick.TryGetValue(nick, out var sameNick) && !sameNick.RealJid.Bare.Equals(realJid.Bare)) || IsReservedByAnother(nick, realJid.Bare))
         {
             return StanzaError.Of(StanzaErrorCondition.Conflict, "That nickname is in use.");
         }

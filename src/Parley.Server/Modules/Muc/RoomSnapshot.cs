@@ -7,7 +7,7 @@ namespace Parley.Server.Modules.Muc;
 
 /// <summary>
 /// What a persistent room keeps across restarts, as one element stored as XML text (StoredXml):
-/// the creator, the configuration, the affiliations and the subject. Occupants and history are
+/// the creator, the configuration, the affiliations, the reserved nicks (§7.10) and the subject. Occupants and history are
 /// not kept: every occupant rejoins after a restart (the room's archive, when it keeps one, is in
 /// the archive's own table).
 /// </summary>
@@ -30,6 +30,11 @@ internal static class RoomSnapshot
         foreach (var (user, affiliation) in room.Affiliations)
         {
             root.AddElement("affiliation").SetAttribute("jid", user.ToString()).SetAttribute("value", MucNames.Of(affiliation));
+        }
+
+        foreach (var (user, nick) in room.ReservedNicks)
+        {
+            root.AddElement("nick").SetAttribute("jid", user.ToString()).SetAttribute("value", nick);
         }
 
         if (room.Subject is not null)
@@ -70,6 +75,14 @@ internal static class RoomSnapshot
             if (Jid.TryParse(item.GetAttribute("jid"), out var user) && MucNames.TryParse(item.GetAttribute("value"), out MucAffiliation affiliation))
             {
                 affiliations.Add(new(user, affiliation));
+            }
+        }
+
+        foreach (var item in root.Children("nick", Ns))
+        {
+            if (Jid.TryParse(item.GetAttribute("jid"), out var user) && item.GetAttribute("value") is { Length: > 0 } nick)
+            {
+                room.Reserve(user, nick);
             }
         }
 

@@ -28,6 +28,7 @@ public abstract class RoomStoreTests(StorageEngine engine) : StoreContract(engin
             PrivateMessagesFrom = MucRole.Moderator,
         });
         room.Restore([new(Jid.Parse("alice@localhost"), MucAffiliation.Owner), new(Jid.Parse("eve@example.net"), MucAffiliation.Outcast)], "Plans", "Alice");
+        room.Reserve(Jid.Parse("bob@localhost"), "Bobby");
         await Store.SaveAsync(jid.ToString(), RoomSnapshot.Write(room), None);
         await Store.SaveAsync(jid.ToString(), RoomSnapshot.Write(room), None);
 
@@ -38,6 +39,7 @@ public abstract class RoomStoreTests(StorageEngine engine) : StoreContract(engin
         Assert.Equal(MucAffiliation.Owner, back.AffiliationOf(Jid.Parse("alice@localhost/other")));
         Assert.Equal(MucAffiliation.Outcast, back.AffiliationOf(Jid.Parse("eve@example.net")));
         Assert.Equal("Plans", back.Subject);
+        Assert.Equal("Bobby", back.ReservedNicks[Jid.Parse("bob@localhost")]);
         Assert.Equal("Alice", back.SubjectBy);
         Assert.False(back.Locked);
 
